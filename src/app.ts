@@ -1,0 +1,132 @@
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type RawReplyDefaultExpression,
+  type RawRequestDefaultExpression,
+  type RawServerDefault,
+} from 'fastify';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import type { AppConfig } from './config/env.js';
+import type { Database } from './db/client.js';
+import { registerHealth } from './plugins/health.js';
+import { createMetrics, registerMetrics, type Metrics } from './plugins/metrics.js';
+import { registerOpenApi } from './plugins/openapi.js';
+import { registerProblemHandlers } from './shared/http/problem.js';
+import { pathOnly } from './shared/logger.js';
+import type { AuthUser } from './modules/auth/auth.types.js';
+
+z.config(z.locales.es());
+
+export type AppInstance = FastifyInstance<
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  RawReplyDefaultExpression,
+  FastifyBaseLogger,
+  ZodTypeProvider
+>;
+
+export interface AppDeps {
+  config: AppConfig;
+  database: Database;
+  logger: Logger;
+}
+
+/** What every module receives: configuration, database and shared services. */
+export interface AppContext extends AppDeps {
+  metrics: Metrics;
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Routes open without authentication (health, docs, login…). */
+    public?: boolean;
+    /** Named permission the route requires (see modules/auth/permissions.ts). */
+    permission?: string;
+  }
+  interface FastifyInstance {
+    ctx: AppContext;
+  }
+  interface FastifyRequest {
+    user?: AuthUser;
+  }
+}
+
+const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export async function buildApp(deps: AppDeps): Promise<AppInstance> {
+  const { config } = deps;
+  const app = Fastify({
+    loggerInstance: deps.logger,
+    https: config.tls
+      ? { cert: readFileSync(config.tls.cert), key: readFileSync(config.tls.key) }
+      : null,
+    bodyLimit: config.BODY_LIMIT_BYTES,
+    trustProxy: config.TRUST_PROXY,
+    requestIdHeader: false,
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID_PATTERN.test(given) ? given : randomUUID();
+    },
+    return503OnClosing: true,
+    ajv: { customOptions: { removeAdditional: false } },
+    routerOptions: { maxParamLength: 200 },
+  }).withTypeProvider<ZodTypeProvider>() as unknown as AppInstance;
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  const metrics = createMetrics(deps.database);
+  app.decorate('ctx', { ...deps, metrics });
+
+  registerProblemHandlers(app);
+
+  app.addHook('onRequest', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info(
+      {
+        method: request.method,
+        url: pathOnly(request.url),
+        route: request.routeOptions.url,
+        statusCode: reply.statusCode,
+        responseTime: Math.round(reply.elapsedTime * 10) / 10,
+        userId: request.user?.id,
+        ip: request.ip,
+      },
+      'request completed',
+    );
+  });
+
+  await app.register(helmet, {
+    // The API serves JSON; Swagger UI at /docs needs inline scripts and styles.
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'", "'unsafe-inline'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+      },
+    },
+    hsts: { maxAge: 31_536_000, includeSubDomains: true },
+  });
+  await app.register(cors, {
+    origin: config.CORS_ORIGINS.length > 0 ? config.CORS_ORIGINS : false,
+    credentials: false,
+    exposedHeaders: ['x-request-id', 'etag', 'retry-after', 'idempotent-replayed'],
+  });
+
+  await registerOpenApi(app);
+  registerMetrics(app, metrics, config.METRICS_TOKEN);
+  registerHealth(app, deps.database);
+
+  return app;
+}

@@ -1,0 +1,115 @@
+import { z } from 'zod';
+
+/**
+ * The only reader of process.env. Parsed once at boot, frozen; a bad value stops the
+ * process with a message naming every offending variable.
+ */
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const csv = z
+  .string()
+  .transform((v) =>
+    v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
+
+const port = z.coerce.number().int().min(0).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: port.default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'debe ser una URL postgres://usuario:clave@host:puerto/base')
+    .optional(),
+  DATABASE_POOL_MAX: positiveInt.max(500).default(20),
+  DATABASE_STATEMENT_TIMEOUT_MS: positiveInt.default(15000),
+  DATABASE_CONNECT_TIMEOUT_MS: positiveInt.default(2000),
+  SLOW_QUERY_MS: positiveInt.default(500),
+  HCE_DATA_DIR: z.string().min(1).default('./data'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  JWT_SECRET: z.string().min(32, 'debe tener al menos 32 caracteres').optional(),
+  JWT_ACCESS_TTL_SECONDS: positiveInt.default(900),
+  REFRESH_TTL_DAYS: positiveInt.default(14),
+  HCE_DATA_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9+/=_-]{43,}$/, 'debe ser 32 bytes en base64 (openssl rand -base64 32)')
+    .optional(),
+  HCE_DATA_KEYS_OLD: csv.default([]),
+  TLS_CERT_FILE: z.string().min(1).optional(),
+  TLS_KEY_FILE: z.string().min(1).optional(),
+  METRICS_TOKEN: z.string().min(16, 'debe tener al menos 16 caracteres').optional(),
+  BODY_LIMIT_BYTES: positiveInt.default(1_048_576),
+  CORS_ORIGINS: csv.default([]),
+  TRUST_PROXY: bool.default(false),
+  SHUTDOWN_TIMEOUT_MS: positiveInt.default(10000),
+  BCRYPT_COST: z.coerce.number().int().min(4).max(15).default(12),
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'debe ser una URL smtp:// o smtps://').optional(),
+  MAIL_FROM: z.string().min(3).default('HCE <no-reply@hce.local>'),
+  PUBLIC_BASE_URL: z.string().url().default('http://localhost:3000'),
+  HCE_ADMIN_EMAIL: z.string().email().optional(),
+  HCE_ADMIN_PASSWORD: z.string().min(10).optional(),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'debe ser una URL redis://').optional(),
+  AUDIT_SEAL_INTERVAL_MS: positiveInt.default(5000),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface AppConfig extends Env {
+  /** true when the embedded PGlite database is used (no DATABASE_URL). */
+  readonly embeddedDatabase: boolean;
+  readonly tls: { cert: string; key: string } | undefined;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Configuración inválida:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parse an environment (process.env by default). Empty strings count as unset. */
+export function loadConfig(source: Record<string, string | undefined> = process.env): AppConfig {
+  const cleaned: Record<string, string> = {};
+  for (const key of Object.keys(envSchema.shape)) {
+    const value = source[key];
+    if (value !== undefined && value !== '') cleaned[key] = value;
+  }
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => `${String(issue.path[0] ?? '?')}: ${issue.message}`),
+    );
+  }
+  const env = parsed.data;
+  const problems: string[] = [];
+  if (Boolean(env.TLS_CERT_FILE) !== Boolean(env.TLS_KEY_FILE)) {
+    problems.push('TLS_CERT_FILE/TLS_KEY_FILE: deben configurarse juntos');
+  }
+  // Several processes may share a server database, so generated per-process secrets would
+  // break tokens and encrypted data between them: require explicit secrets there.
+  if (env.NODE_ENV === 'production' || env.DATABASE_URL) {
+    if (!env.JWT_SECRET) {
+      problems.push('JWT_SECRET: obligatorio (genere uno con: openssl rand -base64 48)');
+    }
+    if (!env.HCE_DATA_KEY) {
+      problems.push('HCE_DATA_KEY: obligatorio (genere una con: openssl rand -base64 32)');
+    }
+  }
+  if (env.NODE_ENV === 'production' && env.BCRYPT_COST < 12) {
+    problems.push('BCRYPT_COST: debe ser al menos 12 en producción');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return Object.freeze({
+    ...env,
+    embeddedDatabase: !env.DATABASE_URL,
+    tls: env.TLS_CERT_FILE && env.TLS_KEY_FILE ? { cert: env.TLS_CERT_FILE, key: env.TLS_KEY_FILE } : undefined,
+  });
+}

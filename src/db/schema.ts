@@ -1,0 +1,2 @@
+// drizzle-kit entry point: re-exports every module's tables.
+export {};

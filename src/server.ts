@@ -1,0 +1,71 @@
+import { buildApp } from './app.js';
+import { ConfigError, loadConfig } from './config/env.js';
+import { withDevSecrets } from './config/secrets.js';
+import { createDatabase } from './db/client.js';
+import { runMigrations } from './db/migrate.js';
+import { createLogger } from './shared/logger.js';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw error;
+  }
+  const logger = createLogger(config.LOG_LEVEL);
+  const secrets = withDevSecrets(config);
+  config = secrets.config;
+  if (secrets.generatedFile) {
+    logger.warn({ file: secrets.generatedFile },
+      'JWT_SECRET/HCE_DATA_KEY were not set: generated development secrets and stored them in the data directory. Set them explicitly in production.');
+  }
+
+  const database = await createDatabase({
+    url: config.DATABASE_URL,
+    dataDir: config.HCE_DATA_DIR,
+    poolMax: config.DATABASE_POOL_MAX,
+    statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
+    connectTimeoutMs: config.DATABASE_CONNECT_TIMEOUT_MS,
+  });
+  await runMigrations(database);
+  logger.info({ driver: database.kind }, 'database ready, migrations applied');
+
+  const app = await buildApp({ config, database, logger });
+  await app.ready();
+
+  let closing = false;
+  const shutdown = (signal: string): void => {
+    if (closing) return;
+    closing = true;
+    logger.info({ signal }, 'shutting down: no new requests, finishing in-flight ones');
+    const force = setTimeout(() => {
+      logger.error({ timeoutMs: config.SHUTDOWN_TIMEOUT_MS }, 'shutdown timed out, exiting');
+      process.exit(1);
+    }, config.SHUTDOWN_TIMEOUT_MS);
+    force.unref();
+    app
+      .close()
+      .then(() => database.close())
+      .then(() => {
+        logger.info('shutdown complete');
+        process.exit(0);
+      })
+      .catch((error: unknown) => {
+        logger.error({ err: error }, 'error during shutdown');
+        process.exit(1);
+      });
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+
+  await app.listen({ port: config.PORT, host: config.HOST });
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`Fatal: ${(error as Error)?.stack ?? String(error)}\n`);
+  process.exit(1);
+});

@@ -7,5 +7,6 @@ export default defineConfig({
   schema: './src/db/schema.ts',
   out: './src/db/migrations',
   strict: true,
+  casing: 'snake_case',
   verbose: true,
 });

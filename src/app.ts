@@ -20,7 +20,14 @@ import { createMetrics, registerMetrics, type Metrics } from './plugins/metrics.
 import { registerOpenApi } from './plugins/openapi.js';
 import { registerProblemHandlers } from './shared/http/problem.js';
 import { pathOnly } from './shared/logger.js';
+import { createServices, type Services } from './container.js';
+import { auditRoutes } from './modules/audit/audit.routes.js';
+import { registerAuth, type RouteEntry } from './modules/auth/auth.plugin.js';
+import { authRoutes } from './modules/auth/auth.routes.js';
 import type { AuthUser } from './modules/auth/auth.types.js';
+import type { Permission } from './modules/auth/permissions.js';
+import { usersRoutes } from './modules/users/users.routes.js';
+import type { RateLimitStore } from './shared/rate-limit.js';
 
 z.config(z.locales.es());
 
@@ -36,11 +43,15 @@ export interface AppDeps {
   config: AppConfig;
   database: Database;
   logger: Logger;
+  /** Overrides for tests (e.g. a shared rate-limit store). */
+  rateLimitStore?: RateLimitStore;
 }
 
 /** What every module receives: configuration, database and shared services. */
 export interface AppContext extends AppDeps {
   metrics: Metrics;
+  services: Services;
+  routes: RouteEntry[];
 }
 
 declare module 'fastify' {
@@ -48,7 +59,9 @@ declare module 'fastify' {
     /** Routes open without authentication (health, docs, login…). */
     public?: boolean;
     /** Named permission the route requires (see modules/auth/permissions.ts). */
-    permission?: string;
+    permission?: Permission;
+    /** Route authenticated by an integration API key (X-API-Key) instead of a user JWT. */
+    apiKey?: boolean;
   }
   interface FastifyInstance {
     ctx: AppContext;
@@ -84,9 +97,17 @@ export async function buildApp(deps: AppDeps): Promise<AppInstance> {
   app.setSerializerCompiler(serializerCompiler);
 
   const metrics = createMetrics(deps.database);
-  app.decorate('ctx', { ...deps, metrics });
+  const services = createServices({ ...deps, ...(deps.rateLimitStore ? { rateLimitStore: deps.rateLimitStore } : {}) });
+  const routes: RouteEntry[] = [];
+  app.decorate('ctx', { ...deps, metrics, services, routes });
 
   registerProblemHandlers(app);
+  const routeTable = registerAuth(app, {
+    tokens: services.tokens,
+    users: services.authUsers,
+    audit: services.audit,
+    verifyApiKey: () => services.apiKeyVerifier,
+  });
 
   app.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
@@ -127,6 +148,21 @@ export async function buildApp(deps: AppDeps): Promise<AppInstance> {
   await registerOpenApi(app);
   registerMetrics(app, metrics, config.METRICS_TOKEN);
   registerHealth(app, deps.database);
+
+  await app.register(authRoutes);
+  await app.register(usersRoutes);
+  await app.register(auditRoutes);
+
+  app.addHook('onReady', async () => {
+    routes.push(...routeTable);
+    services.audit.startSealer(config.AUDIT_SEAL_INTERVAL_MS);
+  });
+  app.addHook('onClose', async () => {
+    await services.auth.drain();
+    await services.audit.stopSealer();
+    await services.rateLimiter.store.close();
+    services.mailer.close();
+  });
 
   return app;
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config/env.js';
 import { withDevSecrets } from './config/secrets.js';
@@ -36,6 +37,17 @@ async function main(): Promise<void> {
 
   const app = await buildApp({ config, database, logger });
   await app.ready();
+
+  // First start: an ADMIN from HCE_ADMIN_EMAIL/HCE_ADMIN_PASSWORD, or a generated password
+  // printed once to the console (never through the redacting logger, never again).
+  const adminEmail = config.HCE_ADMIN_EMAIL ?? 'admin@hce.local';
+  const generated = config.HCE_ADMIN_PASSWORD ? undefined : randomBytes(18).toString('base64url');
+  if (await app.ctx.services.users.bootstrapAdmin(adminEmail, config.HCE_ADMIN_PASSWORD ?? generated!)) {
+    logger.warn({ email: adminEmail }, 'no users existed: created the initial ADMIN');
+    if (generated) {
+      process.stdout.write(`\n  Initial ADMIN: ${adminEmail}\n  Password (shown once, change it): ${generated}\n\n`);
+    }
+  }
 
   let closing = false;
   const shutdown = (signal: string): void => {

@@ -58,6 +58,13 @@ const envSchema = z.object({
   HCE_ADMIN_PASSWORD: z.string().min(10).optional(),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'debe ser una URL redis://').optional(),
   AUDIT_SEAL_INTERVAL_MS: positiveInt.default(5000),
+  LOGIN_MAX_FAILURES: positiveInt.default(5),
+  LOGIN_LOCKOUT_MINUTES: positiveInt.default(15),
+  RATE_LIMIT_LOGIN_PER_IP: positiveInt.default(60),
+  RATE_LIMIT_LOGIN_PER_ACCOUNT: positiveInt.default(10),
+  RATE_LIMIT_WINDOW_SECONDS: positiveInt.default(60),
+  RATE_LIMIT_ACCOUNT_WINDOW_SECONDS: positiveInt.default(900),
+  RESET_TOKEN_TTL_MINUTES: positiveInt.default(30),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -82,7 +82,7 @@ export async function createDatabase(options: DatabaseOptions): Promise<Database
     // A connection that dies while idle (server restart) must not crash the process;
     // the pool drops it and the next checkout opens a new one.
     pool.on('error', () => undefined);
-    const db = drizzlePg(pool, { schema, logger });
+    const db = drizzlePg(pool, { schema, logger, casing: 'snake_case' });
     return {
       kind: 'postgres',
       db,
@@ -95,7 +95,7 @@ export async function createDatabase(options: DatabaseOptions): Promise<Database
     };
   }
   const client = options.pglite ?? (await openPglite(options.dataDir));
-  const db = drizzlePglite(client, { schema, logger }) as unknown as Db;
+  const db = drizzlePglite(client, { schema, logger, casing: 'snake_case' }) as unknown as Db;
   return {
     kind: 'pglite',
     db,

@@ -1,2 +1,4 @@
 // drizzle-kit entry point: re-exports every module's tables.
-export {};
+export * from '../modules/users/users.table.js';
+export * from '../modules/auth/auth.table.js';
+export * from '../modules/audit/audit.table.js';

@@ -14,8 +14,9 @@ export const problemSchema = z
   })
   .loose();
 
-export const uuidParam = (name: string) =>
-  z.object({ [name]: z.uuid({ message: `${name} debe ser un UUID válido` }) });
+export function uuidParam<K extends string>(name: K) {
+  return z.object({ [name]: z.uuid({ message: `${name} debe ser un UUID válido` }) } as { [P in K]: z.ZodUUID });
+}
 
 export const paginationQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),

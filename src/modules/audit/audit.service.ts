@@ -1,0 +1,150 @@
+import { sql } from 'drizzle-orm';
+import type { FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import type { Db, DbOrTx } from '../../db/client.js';
+import { auditEvents } from './audit.table.js';
+
+export type AuditOutcome = 'SUCCESS' | 'FAILURE' | 'DENIED';
+
+export interface AuditActor {
+  actorId?: string | null;
+  actorRole?: string | null;
+  actorKind?: string | null;
+  ip?: string | null;
+  userAgent?: string | null;
+  requestId?: string | null;
+}
+
+export interface AuditEvent {
+  action: string;
+  outcome?: AuditOutcome;
+  entity?: string;
+  entityId?: string | null;
+  patientId?: string | null;
+  /** Never clear identifiers (document numbers) or secrets here. */
+  details?: Record<string, unknown>;
+}
+
+export function actorFrom(request: FastifyRequest): AuditActor {
+  const ua = request.headers['user-agent'];
+  return {
+    actorId: request.user?.id ?? null,
+    actorRole: request.user?.role ?? null,
+    actorKind: request.user?.kind ?? 'anonymous',
+    ip: request.ip,
+    userAgent: typeof ua === 'string' ? ua.slice(0, 300) : null,
+    requestId: request.id,
+  };
+}
+
+function row(actor: AuditActor, event: AuditEvent) {
+  return {
+    actorId: actor.actorId ?? null,
+    actorRole: actor.actorRole ?? null,
+    actorKind: actor.actorKind ?? null,
+    ip: actor.ip ?? null,
+    userAgent: actor.userAgent ?? null,
+    requestId: actor.requestId ?? null,
+    action: event.action,
+    outcome: event.outcome ?? 'SUCCESS',
+    entity: event.entity ?? null,
+    entityId: event.entityId ?? null,
+    patientId: event.patientId ?? null,
+    details: event.details ?? null,
+  };
+}
+
+export interface ChainVerification {
+  valid: boolean;
+  checked: number;
+  sealedNow: number;
+  brokenId: number | null;
+  brokenSeq: number | null;
+  reason: string | null;
+}
+
+/**
+ * The audit trail. Changes are audited inside the change's own transaction (`record`);
+ * denials and failures in a transaction of their own (`recordStandalone`), since the failed
+ * work rolls back; reads with synchronous_commit off (`recordRead`): PostgreSQL acknowledges
+ * before the WAL flush, so a crash may lose well under a second of read events, never a
+ * change event, and never corrupts the table.
+ */
+export class AuditService {
+  private timer: NodeJS.Timeout | undefined;
+  private sealing: Promise<number> | undefined;
+
+  constructor(
+    private readonly db: Db,
+    private readonly logger: Logger,
+  ) {}
+
+  async record(tx: DbOrTx, actor: AuditActor, event: AuditEvent | AuditEvent[]): Promise<void> {
+    const events = Array.isArray(event) ? event : [event];
+    if (events.length === 0) return;
+    await tx.insert(auditEvents).values(events.map((e) => row(actor, e)));
+  }
+
+  async recordStandalone(actor: AuditActor, event: AuditEvent | AuditEvent[]): Promise<void> {
+    try {
+      await this.record(this.db, actor, event);
+    } catch (error) {
+      // Losing a denial record must not turn a 403 into a 500; it is logged loudly instead.
+      this.logger.error({ err: error, action: Array.isArray(event) ? event[0]?.action : event.action }, 'audit write failed');
+    }
+  }
+
+  async recordRead(actor: AuditActor, event: AuditEvent | AuditEvent[]): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await tx.execute(sql`SET LOCAL synchronous_commit TO OFF`);
+      await this.record(tx, actor, event);
+    });
+  }
+
+  /** Links pending rows into the hash chain; safe to call from several processes. */
+  async seal(maxRows = 5000): Promise<number> {
+    if (this.sealing) return this.sealing;
+    this.sealing = (async () => {
+      let total = 0;
+      for (;;) {
+        const result = await this.db.execute<{ n: number }>(sql`SELECT hce_audit_seal(${maxRows}) AS n`);
+        const n = Number(result.rows[0]?.n ?? 0);
+        total += n;
+        if (n < maxRows) return total;
+      }
+    })().finally(() => {
+      this.sealing = undefined;
+    });
+    return this.sealing;
+  }
+
+  async verify(): Promise<ChainVerification> {
+    const sealedNow = await this.seal();
+    const result = await this.db.execute<{ checked: number; broken_id: number | null; broken_seq: number | null; reason: string | null }>(
+      sql`SELECT checked, broken_id, broken_seq, reason FROM hce_audit_verify()`,
+    );
+    const r = result.rows[0]!;
+    return {
+      valid: r.broken_id === null,
+      checked: Number(r.checked),
+      sealedNow,
+      brokenId: r.broken_id === null ? null : Number(r.broken_id),
+      brokenSeq: r.broken_seq === null ? null : Number(r.broken_seq),
+      reason: r.reason,
+    };
+  }
+
+  startSealer(intervalMs: number): void {
+    this.stopSealer();
+    this.timer = setInterval(() => {
+      this.seal().catch((error: unknown) => this.logger.warn({ err: error }, 'audit sealing failed; will retry'));
+    }, intervalMs);
+    this.timer.unref();
+  }
+
+  async stopSealer(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    await this.sealing?.catch(() => undefined);
+  }
+}

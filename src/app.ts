@@ -26,6 +26,7 @@ import { registerAuth, type RouteEntry } from './modules/auth/auth.plugin.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
 import type { AuthUser } from './modules/auth/auth.types.js';
 import type { Permission } from './modules/auth/permissions.js';
+import { patientsRoutes } from './modules/patients/patients.routes.js';
 import { usersRoutes } from './modules/users/users.routes.js';
 import type { RateLimitStore } from './shared/rate-limit.js';
 
@@ -152,6 +153,7 @@ export async function buildApp(deps: AppDeps): Promise<AppInstance> {
   await app.register(authRoutes);
   await app.register(usersRoutes);
   await app.register(auditRoutes);
+  await app.register(patientsRoutes);
 
   app.addHook('onReady', async () => {
     routes.push(...routeTable);

@@ -6,6 +6,7 @@ import { AuditService } from './modules/audit/audit.service.js';
 import { AuthUserCache, type ApiKeyVerifier } from './modules/auth/auth.plugin.js';
 import { AuthService } from './modules/auth/auth.service.js';
 import { TokenService } from './modules/auth/tokens.js';
+import { PatientsService } from './modules/patients/patients.service.js';
 import { UsersService } from './modules/users/users.service.js';
 import { Keyring } from './shared/crypto/keyring.js';
 import { createMailer, type Mailer } from './shared/mailer.js';
@@ -20,6 +21,7 @@ export interface Services {
   users: UsersService;
   authUsers: AuthUserCache;
   auth: AuthService;
+  patients: PatientsService;
   /** Set by the integrations module; verifies X-API-Key. */
   apiKeyVerifier?: ApiKeyVerifier;
 }
@@ -44,5 +46,6 @@ export function createServices(options: ContainerOptions): Services {
   const users = new UsersService(db, audit, keyring, config.BCRYPT_COST);
   const authUsers = new AuthUserCache(db, 5000);
   const auth = new AuthService(db, config, tokens, audit, users, rateLimiter, mailer, logger, (id) => authUsers.invalidate(id));
-  return { keyring, tokens, audit, rateLimiter, mailer, users, authUsers, auth };
+  const patients = new PatientsService(db, audit, keyring, config);
+  return { keyring, tokens, audit, rateLimiter, mailer, users, authUsers, auth, patients };
 }

@@ -65,6 +65,9 @@ const envSchema = z.object({
   RATE_LIMIT_WINDOW_SECONDS: positiveInt.default(60),
   RATE_LIMIT_ACCOUNT_WINDOW_SECONDS: positiveInt.default(900),
   RESET_TOKEN_TTL_MINUTES: positiveInt.default(30),
+  HC_NUMBER_MODE: z.enum(['sequence', 'document']).default('sequence'),
+  HC_PREFIX: z.string().regex(/^[A-Z0-9-]{0,10}$/, 'letras mayúsculas, dígitos o guiones (máx. 10)').default('HC-'),
+  HC_DIGITS: z.coerce.number().int().min(4).max(12).default(6),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -2,3 +2,4 @@
 export * from '../modules/users/users.table.js';
 export * from '../modules/auth/auth.table.js';
 export * from '../modules/audit/audit.table.js';
+export * from '../modules/patients/patients.table.js';

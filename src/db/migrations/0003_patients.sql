@@ -1,0 +1,50 @@
+CREATE TABLE "patients" (
+	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"numero_historia_clinica" text NOT NULL,
+	"tipo_documento" text NOT NULL,
+	"tipo_documento_detalle" text,
+	"numero_documento_enc" text,
+	"numero_documento_bidx" text,
+	"identificacion_pendiente" boolean DEFAULT false NOT NULL,
+	"nombres" text NOT NULL,
+	"apellido_paterno" text NOT NULL,
+	"apellido_materno" text,
+	"nombre_busqueda" text GENERATED ALWAYS AS (hce_fold(nombres || ' ' || apellido_paterno || coalesce(' ' || apellido_materno, ''))) STORED,
+	"fecha_nacimiento" date NOT NULL,
+	"sexo" text NOT NULL,
+	"estado_civil" text,
+	"nacionalidad" text DEFAULT 'PER' NOT NULL,
+	"direccion" text,
+	"departamento" text,
+	"provincia" text,
+	"distrito" text,
+	"ubigeo" text,
+	"ubigeo_reniec" text,
+	"telefono_movil" text,
+	"telefono_fijo" text,
+	"email" text,
+	"codigo_externo_paciente" text,
+	"pacs_patient_id" text,
+	"lis_patient_id" text,
+	"grupo_sanguineo" text,
+	"factor_rh" text,
+	"antecedentes_cronicos" jsonb DEFAULT '[]'::jsonb NOT NULL,
+	"medicacion_actual" jsonb DEFAULT '[]'::jsonb NOT NULL,
+	"alergias" jsonb DEFAULT '[]'::jsonb NOT NULL,
+	"contacto_emergencia" jsonb,
+	"apoderado" jsonb,
+	"apoderado_documento_enc" text,
+	"merged_into" uuid,
+	"merged_at" timestamp with time zone,
+	"version" integer DEFAULT 1 NOT NULL,
+	"created_by" uuid,
+	"updated_by" uuid,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX "patients_hc_key" ON "patients" USING btree ("numero_historia_clinica");--> statement-breakpoint
+CREATE UNIQUE INDEX "patients_document_key" ON "patients" USING btree ("tipo_documento","numero_documento_bidx") WHERE "patients"."numero_documento_bidx" IS NOT NULL;--> statement-breakpoint
+CREATE INDEX "patients_document_bidx_idx" ON "patients" USING btree ("numero_documento_bidx");--> statement-breakpoint
+CREATE INDEX "patients_codigo_externo_idx" ON "patients" USING btree ("codigo_externo_paciente");--> statement-breakpoint
+CREATE INDEX "patients_apellidos_idx" ON "patients" USING btree ("apellido_paterno","apellido_materno","nombres");

@@ -1,0 +1,81 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildTestApp, type TestApp } from '../helpers/app.js';
+import { createUser, type TestUser } from '../factories/users.js';
+import { createPatient } from '../factories/patients.js';
+
+describe('patient search', () => {
+  let t: TestApp;
+  let user: TestUser;
+  const ids: Record<string, string> = {};
+  const dnis: Record<string, string> = {};
+
+  beforeAll(async () => {
+    t = await buildTestApp();
+    user = await createUser(t, 'ASISTENTE');
+    const people = [
+      ['jose', 'José', 'Núñez', 'Peña'], ['josefa', 'Josefa', 'Núñez', 'Ramírez'], ['maria', 'María', 'Quispe', 'Huamán'],
+      ['ana', 'Ana Lucía', 'García', 'Núñez'], ['luis', 'Luis', 'Zapata', 'Córdova'],
+    ] as const;
+    for (const [key, nombres, ap, am] of people) {
+      const p = await createPatient(t, user, { nombres, apellidoPaterno: ap, apellidoMaterno: am });
+      ids[key] = p.id;
+      dnis[key] = p.numeroDocumento;
+    }
+    for (let i = 0; i < 25; i++) await createPatient(t, user, { nombres: 'Paginado', apellidoPaterno: `Serie${String.fromCharCode(65 + i)}` });
+  });
+  afterAll(async () => t.close());
+
+  const search = async (q: string, extra = '') => {
+    const res = await t.app.inject({ method: 'GET', url: `/api/v1/patients?search=${encodeURIComponent(q)}${extra}`, headers: user.headers });
+    return res;
+  };
+  const found = async (q: string) => (await search(q)).json().data.map((p: { id: string }) => p.id) as string[];
+
+  it('is accent- and case-insensitive and word-order free', async () => {
+    expect(await found('jose nunez')).toContain(ids.jose);
+    expect(await found('NUÑEZ josé')).toContain(ids.jose);
+    expect((await found('maria quispe'))[0]).toBe(ids.maria);
+    expect(await found('jose nunez')).not.toContain(ids.luis);
+  });
+
+  it('matches partial words and ranks the closest name first', async () => {
+    const results = await found('jose nun');
+    expect(results.slice(0, 2).sort()).toEqual([ids.jose, ids.josefa].sort());
+    expect(results[0]).toBe(ids.jose);
+  });
+
+  it('tolerates a typo', async () => {
+    expect(await found('quispe huaman')).toContain(ids.maria);
+    expect(await found('zapata cordoba')).toContain(ids.luis);
+  });
+
+  it('finds by exact document number and by HC number', async () => {
+    expect(await found(dnis.ana!)).toEqual([ids.ana]);
+    const hc = (await t.app.inject({ method: 'GET', url: `/api/v1/patients/${ids.luis}`, headers: user.headers })).json().numeroHistoriaClinica;
+    expect((await found(hc.toLowerCase()))[0]).toBe(ids.luis);
+  });
+
+  it('paginates with correct totals', async () => {
+    const first = (await search('paginado', '&limit=10&offset=0')).json();
+    const third = (await search('paginado', '&limit=10&offset=20')).json();
+    expect(first.total).toBe(25);
+    expect(first.data).toHaveLength(10);
+    expect(third.data).toHaveLength(5);
+    expect(third.total).toBe(25);
+    const all = new Set([...first.data, ...(await search('paginado', '&limit=10&offset=10')).json().data, ...third.data].map((p: { id: string }) => p.id));
+    expect(all.size).toBe(25);
+  });
+
+  it('never fails on hostile input', async () => {
+    for (const q of ['%', '_', '%_%', "'; DROP TABLE patients; --", '<script>alert(1)</script>', '😀 José', '\\', 'a'.repeat(200), 'o\'brien', '  ']) {
+      const res = await search(q);
+      expect(res.statusCode, q).toBe(200);
+      expect(res.json().data.length, q).toBeLessThanOrEqual(20);
+    }
+    expect((await found('%'))).toEqual([]);
+    expect((await search('a'.repeat(201))).statusCode).toBe(400);
+    expect((await t.app.inject({ method: 'GET', url: '/api/v1/patients?limit=1000', headers: user.headers })).statusCode).toBe(400);
+    const total = (await search('jose')).json().total;
+    expect(total).toBeGreaterThanOrEqual(2);
+  });
+});

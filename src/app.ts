@@ -24,9 +24,28 @@ import { createServices, type Services } from './container.js';
 import { auditRoutes } from './modules/audit/audit.routes.js';
 import { registerAuth, type RouteEntry } from './modules/auth/auth.plugin.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
+import { catalogsRoutes } from './modules/catalogs/catalogs.routes.js';
 import type { AuthUser } from './modules/auth/auth.types.js';
 import type { Permission } from './modules/auth/permissions.js';
+import { appointmentsRoutes } from './modules/appointments/appointments.routes.js';
+import { attentionsRoutes } from './modules/attentions/attentions.routes.js';
+import { fhirRoutes } from './modules/fhir/fhir.routes.js';
+import { attachmentsRoutes } from './modules/attachments/attachments.routes.js';
+import { pricesRoutes } from './modules/appointments/prices.routes.js';
+import { billingRoutes } from './modules/billing/billing.routes.js';
+import { consentsRoutes } from './modules/consents/consents.routes.js';
+import { documentsRoutes } from './modules/documents/documents.routes.js';
+import { pharmacovigilanceRoutes } from './modules/pharmacovigilance/pharmacovigilance.routes.js';
+import { signatureRoutes } from './modules/signature/signature.routes.js';
 import { patientsRoutes } from './modules/patients/patients.routes.js';
+import { patientRightsRoutes } from './modules/patients/patient-rights.routes.js';
+import { reportsRoutes } from './modules/reports/reports.routes.js';
+import { lisRoutes } from './modules/integrations/lis/lis.routes.js';
+import { pacsRoutes } from './modules/integrations/pacs/pacs.routes.js';
+import { salesWebhookRoutes } from './modules/integrations/billing/billing.routes.js';
+import { integrationClientsRoutes } from './modules/integrations/clients/clients.routes.js';
+import { outboxRoutes } from './modules/integrations/outbox/outbox.routes.js';
+import { patientSummaryRoutes } from './modules/patients/summary.routes.js';
 import { usersRoutes } from './modules/users/users.routes.js';
 import type { RateLimitStore } from './shared/rate-limit.js';
 
@@ -98,36 +117,16 @@ export async function buildApp(deps: AppDeps): Promise<AppInstance> {
   app.setSerializerCompiler(serializerCompiler);
 
   const metrics = createMetrics(deps.database);
-  const services = createServices({ ...deps, ...(deps.rateLimitStore ? { rateLimitStore: deps.rateLimitStore } : {}) });
+  const services = createServices({ ...deps, metrics, ...(deps.rateLimitStore ? { rateLimitStore: deps.rateLimitStore } : {}) });
   const routes: RouteEntry[] = [];
   app.decorate('ctx', { ...deps, metrics, services, routes });
 
-  registerProblemHandlers(app);
-  const routeTable = registerAuth(app, {
-    tokens: services.tokens,
-    users: services.authUsers,
-    audit: services.audit,
-    verifyApiKey: () => services.apiKeyVerifier,
-  });
-
+  // Before the auth hook so 401/403 answers also carry the request id and security headers.
   app.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
+    // Every line logged for this request (requestId is already bound) names its route…
+    request.log = request.log.child({ route: request.routeOptions.url ?? null });
   });
-  app.addHook('onResponse', async (request, reply) => {
-    request.log.info(
-      {
-        method: request.method,
-        url: pathOnly(request.url),
-        route: request.routeOptions.url,
-        statusCode: reply.statusCode,
-        responseTime: Math.round(reply.elapsedTime * 10) / 10,
-        userId: request.user?.id,
-        ip: request.ip,
-      },
-      'request completed',
-    );
-  });
-
   await app.register(helmet, {
     // The API serves JSON; Swagger UI at /docs needs inline scripts and styles.
     contentSecurityPolicy: {
@@ -140,10 +139,35 @@ export async function buildApp(deps: AppDeps): Promise<AppInstance> {
     },
     hsts: { maxAge: 31_536_000, includeSubDomains: true },
   });
+  registerProblemHandlers(app);
+  const routeTable = registerAuth(app, {
+    tokens: services.tokens,
+    users: services.authUsers,
+    audit: services.audit,
+    verifyApiKey: () => services.apiKeyVerifier,
+  });
+
+  // …and, once authenticated, its user.
+  app.addHook('onRequest', async (request) => {
+    if (request.user) request.log = request.log.child({ userId: request.user.id });
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info(
+      {
+        method: request.method,
+        url: pathOnly(request.url),
+        statusCode: reply.statusCode,
+        responseTime: Math.round(reply.elapsedTime * 10) / 10,
+        ip: request.ip,
+      },
+      'request completed',
+    );
+  });
+
   await app.register(cors, {
     origin: config.CORS_ORIGINS.length > 0 ? config.CORS_ORIGINS : false,
     credentials: false,
-    exposedHeaders: ['x-request-id', 'etag', 'retry-after', 'idempotent-replayed'],
+    exposedHeaders: ['x-request-id', 'etag', 'retry-after', 'idempotent-replayed', 'content-disposition'],
   });
 
   await registerOpenApi(app);
@@ -153,17 +177,38 @@ export async function buildApp(deps: AppDeps): Promise<AppInstance> {
   await app.register(authRoutes);
   await app.register(usersRoutes);
   await app.register(auditRoutes);
+  await app.register(catalogsRoutes);
   await app.register(patientsRoutes);
+  await app.register(pacsRoutes);
+  await app.register(lisRoutes);
+  await app.register(integrationClientsRoutes);
+  await app.register(outboxRoutes);
+  await app.register(salesWebhookRoutes);
+  await app.register(patientSummaryRoutes);
+  await app.register(appointmentsRoutes);
+  await app.register(attentionsRoutes);
+  await app.register(fhirRoutes, { prefix: '/fhir/r4' });
+  await app.register(patientRightsRoutes);
+  await app.register(reportsRoutes);
+  await app.register(attachmentsRoutes);
+  await app.register(pricesRoutes);
+  await app.register(signatureRoutes);
+  await app.register(consentsRoutes);
+  await app.register(pharmacovigilanceRoutes);
+  await app.register(documentsRoutes);
+  await app.register(billingRoutes);
 
   app.addHook('onReady', async () => {
     routes.push(...routeTable);
     services.audit.startSealer(config.AUDIT_SEAL_INTERVAL_MS);
   });
   app.addHook('onClose', async () => {
+    await services.outbox.stop();
     await services.auth.drain();
     await services.audit.stopSealer();
     await services.rateLimiter.store.close();
     services.mailer.close();
+    await services.storage.close();
   });
 
   return app;

@@ -4,7 +4,9 @@ import { ConfigError, loadConfig } from './config/env.js';
 import { withDevSecrets } from './config/secrets.js';
 import { createDatabase } from './db/client.js';
 import { runMigrations } from './db/migrate.js';
+import { seedCatalogsIfEmpty } from './modules/catalogs/catalogs.seed.js';
 import { createLogger } from './shared/logger.js';
+import { logSlowQueries } from './shared/slow-query.js';
 
 async function main(): Promise<void> {
   let config;
@@ -32,6 +34,7 @@ async function main(): Promise<void> {
     statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
     connectTimeoutMs: config.DATABASE_CONNECT_TIMEOUT_MS,
   });
+  if (database.pool) logSlowQueries(database.pool, config.SLOW_QUERY_MS, logger);
   await runMigrations(database);
   logger.info({ driver: database.kind }, 'database ready, migrations applied');
 
@@ -48,6 +51,16 @@ async function main(): Promise<void> {
       process.stdout.write(`\n  Initial ADMIN: ${adminEmail}\n  Password (shown once, change it): ${generated}\n\n`);
     }
   }
+  // First start: load the shipped catalogs (CIE-10, medicines, procedures…) before serving.
+  const seeded = await seedCatalogsIfEmpty(database.db, { importer: app.ctx.services.catalogs.importer });
+  if (seeded) logger.info({ catalogs: seeded.catalogs, templatesAdded: seeded.templatesAdded }, 'first start: catalogs loaded from seeds/');
+
+  // The billing system's key from HCE_SALES_API_KEY, and delivery of the events it is owed.
+  if (config.HCE_SALES_API_KEY) {
+    const bootstrap = await app.ctx.services.integrationClients.bootstrapFromEnv(config.HCE_SALES_API_KEY);
+    if (bootstrap !== 'exists') logger.info({ result: bootstrap }, 'HCE_SALES_API_KEY: integration client checked');
+  }
+  app.ctx.services.outbox.start();
 
   let closing = false;
   const shutdown = (signal: string): void => {
@@ -59,6 +72,10 @@ async function main(): Promise<void> {
       process.exit(1);
     }, config.SHUTDOWN_TIMEOUT_MS);
     force.unref();
+    // Keep-alive sockets that finish their last in-flight request become idle after close()
+    // began; Node does not close those on its own, so sweep them until the server is closed.
+    const sweeper = setInterval(() => app.server.closeIdleConnections(), 100);
+    sweeper.unref();
     app
       .close()
       .then(() => database.close())

@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { integrationEnv } from '../modules/integrations/http/integration-env.js';
+import { billingConfigProblems, billingEnv } from '../modules/integrations/billing/billing-env.js';
+import { isValidRuc } from '../modules/patients/documents.js';
 
 /**
  * The only reader of process.env. Parsed once at boot, frozen; a bad value stops the
@@ -58,6 +61,8 @@ const envSchema = z.object({
   HCE_ADMIN_PASSWORD: z.string().min(10).optional(),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'debe ser una URL redis://').optional(),
   AUDIT_SEAL_INTERVAL_MS: positiveInt.default(5000),
+  ...integrationEnv,
+  ...billingEnv,
   LOGIN_MAX_FAILURES: positiveInt.default(5),
   LOGIN_LOCKOUT_MINUTES: positiveInt.default(15),
   RATE_LIMIT_LOGIN_PER_IP: positiveInt.default(60),
@@ -68,6 +73,29 @@ const envSchema = z.object({
   HC_NUMBER_MODE: z.enum(['sequence', 'document']).default('sequence'),
   HC_PREFIX: z.string().regex(/^[A-Z0-9-]{0,10}$/, 'letras mayúsculas, dígitos o guiones (máx. 10)').default('HC-'),
   HC_DIGITS: z.coerce.number().int().min(4).max(12).default(6),
+  APPOINTMENT_MAX_PAST_DAYS: z.coerce.number().int().min(0).max(3650).default(7),
+  IPRESS_CODE: z.string().regex(/^\d{8}$/, 'código IPRESS de RENIPRESS: 8 dígitos (ej. 00012345)').optional(),
+  CLINIC_NAME: z.string().trim().min(3).max(150).default('Centro Médico'),
+  STORAGE_DRIVER: z.enum(['local', 's3']).default('local'),
+  ATTACHMENT_MAX_BYTES: positiveInt.max(2_147_483_647).default(26_214_400),
+  SIGNED_URL_TTL_SECONDS: positiveInt.max(86_400).default(300),
+  S3_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'nombre de bucket S3 inválido').optional(),
+  S3_ENDPOINT: z.string().url().optional(),
+  S3_REGION: z.string().regex(/^[a-z0-9-]{2,40}$/, 'región inválida (ej. sa-east-1)').optional(),
+  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  S3_FORCE_PATH_STYLE: bool.default(false),
+  CLINIC_RUC: z.string().regex(/^\d{11}$/, 'RUC de 11 dígitos').refine(isValidRuc, 'RUC inválido (dígito verificador de SUNAT)').optional(),
+  CLINIC_ADDRESS: z.string().trim().min(3).max(200).optional(),
+  CLINIC_PHONE: z.string().trim().regex(/^[0-9 +()-]{6,30}$/, 'teléfono: dígitos, espacios, +, ( ) o -').optional(),
+  RECETA_VALIDEZ_DIAS: z.coerce.number().int().min(1).max(365).default(30),
+  SIGNING_CERT_FILE: z.string().min(1).optional(),
+  SIGNING_KEY_FILE: z.string().min(1).optional(),
+  SIGNING_P12_FILE: z.string().min(1).optional(),
+  SIGNING_P12_PASSWORD: z.string().optional(),
+  REQUIRE_DATA_CONSENT: bool.default(false),
+  RATE_LIMIT_VERIFY_PER_IP: positiveInt.default(30),
+  IGV_PORCENTAJE: z.coerce.number().min(0).max(100).default(18),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -113,6 +141,20 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       problems.push('HCE_DATA_KEY: obligatorio (genere una con: openssl rand -base64 32)');
     }
   }
+  if (env.STORAGE_DRIVER === 's3') {
+    if (!env.S3_BUCKET) problems.push('S3_BUCKET: obligatorio con STORAGE_DRIVER=s3');
+    if (!env.S3_REGION) problems.push('S3_REGION: obligatorio con STORAGE_DRIVER=s3 (una región fuera del Perú es transferencia internacional, Ley 29733)');
+  }
+  if (Boolean(env.S3_ACCESS_KEY_ID) !== Boolean(env.S3_SECRET_ACCESS_KEY)) {
+    problems.push('S3_ACCESS_KEY_ID/S3_SECRET_ACCESS_KEY: deben configurarse juntos');
+  }
+  if (Boolean(env.SIGNING_CERT_FILE) !== Boolean(env.SIGNING_KEY_FILE)) {
+    problems.push('SIGNING_CERT_FILE/SIGNING_KEY_FILE: deben configurarse juntos');
+  }
+  if (env.SIGNING_P12_FILE && env.SIGNING_CERT_FILE) {
+    problems.push('SIGNING_P12_FILE: use el archivo PKCS#12 o el par SIGNING_CERT_FILE/SIGNING_KEY_FILE, no ambos');
+  }
+  problems.push(...billingConfigProblems(env));
   if (env.NODE_ENV === 'production' && env.BCRYPT_COST < 12) {
     problems.push('BCRYPT_COST: debe ser al menos 12 en producción');
   }

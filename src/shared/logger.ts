@@ -46,7 +46,12 @@ function serializeError(err: PgLikeError): Record<string, unknown> {
   delete base.params;
   delete base.query;
   for (const key of ['message', 'stack'] as const) {
-    if (typeof base[key] === 'string') base[key] = (base[key] as string).replace(/\([^()]*\)=\([^)]*\)/g, '(…)=(…)');
+    if (typeof base[key] === 'string') {
+      base[key] = (base[key] as string)
+        // Drizzle puts the bound values (names, document ciphertexts, notes) after "params:".
+        .replace(/\nparams: [^\n]*/g, '\nparams: [REDACTED]')
+        .replace(/\([^()]*\)=\([^)]*\)/g, '(…)=(…)');
+    }
   }
   return scrub(base, 0) as Record<string, unknown>;
 }

@@ -49,11 +49,21 @@ export interface RateRule {
 }
 
 export class RateLimiter {
-  constructor(readonly store: RateLimitStore) {}
+  constructor(readonly store: RateLimitStore, private readonly onStoreError: (error: unknown) => void = () => undefined) {}
 
-  /** Returns seconds to wait when over the limit, or 0 when allowed. */
+  /**
+   * Returns seconds to wait when over the limit, or 0 when allowed. If the shared store is
+   * unreachable the request is allowed (fail-open) and the failure reported: the account
+   * lockout lives in the database and still protects every account.
+   */
   async check(rule: RateRule, subject: string): Promise<number> {
-    const { count, resetInMs } = await this.store.hit(`${rule.name}:${subject}`, rule.windowMs);
-    return count > rule.max ? Math.max(1, Math.ceil(resetInMs / 1000)) : 0;
+    let hit: { count: number; resetInMs: number };
+    try {
+      hit = await this.store.hit(`${rule.name}:${subject}`, rule.windowMs);
+    } catch (error) {
+      this.onStoreError(error);
+      return 0;
+    }
+    return hit.count > rule.max ? Math.max(1, Math.ceil(hit.resetInMs / 1000)) : 0;
   }
 }

@@ -10,7 +10,7 @@ const PUBLIC_ROUTES = new Set([
   'GET /health/live', 'GET /health/ready', 'GET /metrics', 'GET /openapi.json',
   'POST /api/v1/auth/login', 'POST /api/v1/auth/refresh', 'POST /api/v1/auth/logout',
   'POST /api/v1/auth/forgot-password', 'POST /api/v1/auth/reset-password',
-  'GET /api/v1/verify/:code', 'GET /api/v1/attachments/:id/signed-content',
+  'GET /api/v1/verify/:code', 'GET /api/v1/attachments/:id/signed-content', 'GET /fhir/r4/metadata',
 ]);
 
 describe('route table and permission matrix', () => {

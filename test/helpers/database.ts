@@ -17,7 +17,7 @@ export const testDbKind = (): 'pglite' | 'postgres' => inject('testDb').kind;
 let templateBytes: Buffer | undefined;
 
 /** A fresh, migrated database for one test file. */
-export async function createTestDatabase(options: { poolMax?: number } = {}): Promise<TestDatabase> {
+export async function createTestDatabase(options: { poolMax?: number; onQuery?: (sql: string) => void } = {}): Promise<TestDatabase> {
   const info = inject('testDb');
   if (info.kind === 'pglite') {
     templateBytes ??= readFileSync(info.templateFile);
@@ -25,7 +25,7 @@ export async function createTestDatabase(options: { poolMax?: number } = {}): Pr
       loadDataDir: new Blob([templateBytes]),
       extensions: pgliteExtensions,
     });
-    const database = await createDatabase({ pglite });
+    const database = await createDatabase({ pglite, ...(options.onQuery ? { onQuery: options.onQuery } : {}) });
     return { database, dispose: () => database.close() };
   }
   const name = `hce_t_${randomBytes(6).toString('hex')}`;
@@ -38,7 +38,7 @@ export async function createTestDatabase(options: { poolMax?: number } = {}): Pr
   }
   const url = new URL(info.adminUrl);
   url.pathname = `/${name}`;
-  const database = await createDatabase({ url: url.toString(), poolMax: options.poolMax ?? 10 });
+  const database = await createDatabase({ url: url.toString(), poolMax: options.poolMax ?? 10, ...(options.onQuery ? { onQuery: options.onQuery } : {}) });
   return {
     database,
     url: url.toString(),

@@ -6,6 +6,7 @@ import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { createDatabase, pgliteExtensions } from '../../src/db/client.js';
 import { runMigrations } from '../../src/db/migrate.js';
+import { seedCatalogs } from '../../src/modules/catalogs/catalogs.seed.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -29,6 +30,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     templateUrl.pathname = `/${template}`;
     const database = await createDatabase({ url: templateUrl.toString(), poolMax: 2 });
     await runMigrations(database);
+    await seedCatalogs(database.db);
     await database.close();
     project.provide('testDb', { kind: 'postgres', adminUrl: url, template });
     return async () => {
@@ -39,6 +41,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const pglite = await PGlite.create({ extensions: pgliteExtensions });
   const database = await createDatabase({ pglite });
   await runMigrations(database);
+  // Catalogs are reference data every module validates against: seed them once, in the template.
+  await seedCatalogs(database.db);
   const dump = await pglite.dumpDataDir('none');
   const templateFile = join(tmpdir(), `hce-test-template-${process.pid}.tar`);
   writeFileSync(templateFile, Buffer.from(await dump.arrayBuffer()));

@@ -26,8 +26,10 @@ export const PERMISSIONS = {
   'catalogs:read': 'Consultar catálogos',
   'catalogs:write': 'Gestionar e importar catálogos',
   'results:read': 'Consultar resultados de PACS y LIS',
+  'patients:summary': 'Ver la vista clínica unificada del paciente (resumen con atenciones, PACS y LIS)',
   'integration-clients:manage': 'Gestionar clientes de integración y eventos salientes',
   'reports:read': 'Reportes normativos y de facturación',
+  'epidemiology:notify': 'Registrar la notificación de casos en NotiWeb (vigilancia epidemiológica)',
   'sales:webhook': 'Entregar ventas del sistema de cobranza',
 } as const;
 
@@ -37,11 +39,11 @@ export const ROLE_PERMISSIONS: Record<RoleName, readonly Permission[]> = {
   ADMIN: [
     'profile:read', 'users:read', 'users:write', 'roles:read', 'audit:read', 'patients:merge', 'patients:export',
     'service-types:read', 'service-types:write', 'catalogs:read', 'catalogs:write',
-    'integration-clients:manage', 'reports:read',
+    'integration-clients:manage', 'reports:read', 'epidemiology:notify',
   ],
   MEDICO: [
     'profile:read', 'patients:read', 'patients:write', 'service-types:read', 'appointments:read', 'appointments:update',
-    'attentions:read', 'attentions:write', 'attentions:addendum', 'catalogs:read', 'results:read',
+    'attentions:read', 'attentions:write', 'attentions:addendum', 'catalogs:read', 'results:read', 'patients:summary',
   ],
   ASISTENTE: [
     'profile:read', 'patients:read', 'patients:write', 'service-types:read', 'appointments:read', 'appointments:create',

@@ -6,8 +6,9 @@ import { uniqueViolation } from '../../shared/db-errors.js';
 import { AppError, ConflictError, NotFoundError, PreconditionFailedError, ValidationError } from '../../shared/errors.js';
 import type { AuditActor, AuditService } from '../audit/audit.service.js';
 import { ubigeo } from '../catalogs/ubigeo.js';
-import { APODERADO_AAD, DOC_AAD, documentIndexInput, toPatientDto, type PatientRow } from './patients.mapper.js';
+import { APODERADO_AAD, DOC_AAD, documentIndexInput, patientFullName, toPatientDto, type PatientRow } from './patients.mapper.js';
 import { patientsRepository } from './patients.repository.js';
+import { upsertFromBilling, type BillingPatientAction, type BillingPatientInput } from './patients.billing.js';
 import { patientRuleErrors, type CreatePatientInput, type PatientDto, type UpdatePatientInput } from './patients.schemas.js';
 import { patients } from './patients.table.js';
 
@@ -15,6 +16,16 @@ import { patients } from './patients.table.js';
 export type MergeHook = (tx: Tx, fromId: string, intoId: string) => Promise<Record<string, number>>;
 
 type PatientValues = Partial<typeof patients.$inferInsert>;
+
+export interface PatientSummary {
+  id: string;
+  nombreCompleto: string;
+  numeroHistoriaClinica: string;
+  tipoDocumento: string;
+  numeroDocumento: string | null;
+  fechaNacimiento: string;
+  sexo: string;
+}
 
 const TRACKED_FIELDS = [
   'tipoDocumento', 'tipoDocumentoDetalle', 'nombres', 'apellidoPaterno', 'apellidoMaterno', 'fechaNacimiento', 'sexo', 'estadoCivil',
@@ -39,6 +50,20 @@ export class PatientsService {
 
   toDto(row: PatientRow): PatientDto {
     return toPatientDto(row, this.keyring);
+  }
+
+  /** The short form other modules show (appointments, attentions), loaded in one query. */
+  async summariesByIds(db: DbOrTx, ids: string[]): Promise<Map<string, PatientSummary>> {
+    const rows = await patientsRepository.findByIds(db, [...new Set(ids)]);
+    return new Map(rows.map((r) => [r.id, this.summary(r)]));
+  }
+
+  summary(r: PatientRow): PatientSummary {
+    return {
+      id: r.id, nombreCompleto: patientFullName(r), numeroHistoriaClinica: r.numeroHistoriaClinica, tipoDocumento: r.tipoDocumento,
+      numeroDocumento: r.numeroDocumentoEnc ? this.keyring.decrypt(r.numeroDocumentoEnc, DOC_AAD) : null,
+      fechaNacimiento: r.fechaNacimiento, sexo: r.sexo,
+    };
   }
 
   documentIndexes(numero: string): string[] {
@@ -136,6 +161,11 @@ export class PatientsService {
       if (error instanceof AppError) throw error;
       return this.conflictFor(error, input);
     }
+  }
+
+  /** The billing webhook's UPSERT by document, inside the webhook's transaction (patients.billing.ts). */
+  upsertFromBilling(tx: Tx, actor: AuditActor, input: BillingPatientInput): Promise<{ row: PatientRow; accion: BillingPatientAction }> {
+    return upsertFromBilling({ service: this, audit: this.audit, columns: (i) => this.columns(i) }, tx, actor, input);
   }
 
   /** For other modules: the live patient (merged ones resolve to 404 with a pointer). */

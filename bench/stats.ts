@@ -1,0 +1,52 @@
+/** Server memory and the result table of the benchmark. */
+import { readFileSync } from 'node:fs';
+
+export interface ScenarioResult {
+  name: string;
+  kind: 'read' | 'write' | 'login' | 'integration';
+  requestsPerSecond: number;
+  latencyMs: { p50: number; p95: number; p99: number; max: number };
+  requests: number;
+  errors: number;
+  non2xx: number;
+  maxRssMb: number;
+  /** The p99 target of the issue for this kind of scenario (ms). */
+  targetP99Ms: number;
+  note?: string;
+}
+
+export function rssMb(pid: number): number {
+  try {
+    const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
+    return line ? Math.round(Number(line.replace(/\D/g, '')) / 1024) : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** Samples the largest RSS of a process until stopped. */
+export function rssSampler(pid: number, everyMs = 250): { stop: () => number } {
+  let max = rssMb(pid);
+  const timer = setInterval(() => { max = Math.max(max, rssMb(pid)); }, everyMs);
+  return { stop: () => { clearInterval(timer); return Math.max(max, rssMb(pid)); } };
+}
+
+export interface Reference { selectOnlyTps: number; tpcbTps: number; insertTps: number }
+
+export function table(results: ScenarioResult[], ref: Reference | undefined): string {
+  const head = ['escenario', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'meta p99', 'errores', 'no-2xx', 'RSS MB', 'vs pgbench'];
+  const rows = results.map((r) => {
+    const base = r.kind === 'write' ? ref?.tpcbTps : ref?.selectOnlyTps;
+    const ratio = base ? `${((r.requestsPerSecond / base) * 100).toFixed(1)}% ${r.kind === 'write' ? 'TPC-B' : '-S'}` : '—';
+    return [r.name, r.requestsPerSecond.toFixed(0), r.latencyMs.p50.toFixed(1), r.latencyMs.p95.toFixed(1), r.latencyMs.p99.toFixed(1),
+      `${r.targetP99Ms}${r.latencyMs.p99 <= r.targetP99Ms ? ' ✓' : ' ✗'}`, String(r.errors), String(r.non2xx), String(r.maxRssMb), ratio];
+  });
+  const all = [head, ...rows];
+  const widths = head.map((_, i) => Math.max(...all.map((row) => row[i]!.length)));
+  const line = (row: string[]) => `| ${row.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+  const out = [line(head), `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`, ...rows.map(line)];
+  if (ref) {
+    out.push('', `pgbench (mismo servidor, 100 clientes): -S ${ref.selectOnlyTps.toFixed(0)} tps · TPC-B ${ref.tpcbTps.toFixed(0)} tps · INSERT ${ref.insertTps.toFixed(0)} tps`);
+  }
+  return out.join('\n');
+}

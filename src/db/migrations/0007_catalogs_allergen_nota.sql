@@ -1,0 +1,1 @@
+ALTER TABLE "allergen_groups" ADD COLUMN "nota" text;

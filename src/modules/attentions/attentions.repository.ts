@@ -1,0 +1,67 @@
+import { and, asc, count, desc, eq, gte, inArray, isNull, lt, sql } from 'drizzle-orm';
+import type { DbOrTx } from '../../db/client.js';
+import type { AttentionRow } from './attentions.mapper.js';
+import { attentionDiagnoses, evolutions, medicalAttentions, medicalOrders, prescriptions, vitalSigns } from './attentions.table.js';
+
+export const attentionsRepository = {
+  async findById(db: DbOrTx, id: string): Promise<AttentionRow | undefined> {
+    const [row] = await db.select().from(medicalAttentions).where(eq(medicalAttentions.id, id)).limit(1);
+    return row;
+  },
+  async findByIdForUpdate(db: DbOrTx, id: string): Promise<AttentionRow | undefined> {
+    const [row] = await db.select().from(medicalAttentions).where(eq(medicalAttentions.id, id)).limit(1).for('update');
+    return row;
+  },
+  async findByAppointment(db: DbOrTx, appointmentId: string): Promise<AttentionRow | undefined> {
+    const [row] = await db.select().from(medicalAttentions).where(eq(medicalAttentions.appointmentId, appointmentId)).limit(1);
+    return row;
+  },
+  /** Every clinical item of one attention, in parallel (a bounded number of queries). */
+  async loadItems(db: DbOrTx, attentionId: string) {
+    const [vitals, dx, rx, orders, evo] = await Promise.all([
+      db.select().from(vitalSigns).where(eq(vitalSigns.attentionId, attentionId)).limit(1),
+      db.select().from(attentionDiagnoses).where(eq(attentionDiagnoses.attentionId, attentionId)).orderBy(asc(attentionDiagnoses.createdAt), asc(attentionDiagnoses.id)),
+      db.select().from(prescriptions).where(eq(prescriptions.attentionId, attentionId)).orderBy(asc(prescriptions.createdAt), asc(prescriptions.id)),
+      db.select().from(medicalOrders).where(eq(medicalOrders.attentionId, attentionId)).orderBy(asc(medicalOrders.createdAt), asc(medicalOrders.id)),
+      db.select().from(evolutions).where(eq(evolutions.attentionId, attentionId)).orderBy(asc(evolutions.fechaHora), asc(evolutions.id)),
+    ]);
+    return { vitals: vitals[0], diagnoses: dx, prescriptions: rx, orders, evolutions: evo };
+  },
+  async listByPatient(db: DbOrTx, patientId: string, limit: number, offset: number) {
+    const where = eq(medicalAttentions.patientId, patientId);
+    const [rows, totals] = await Promise.all([
+      db.select().from(medicalAttentions).where(where).orderBy(desc(medicalAttentions.fechaAtencion), desc(medicalAttentions.id)).limit(limit).offset(offset),
+      db.select({ n: count() }).from(medicalAttentions).where(where),
+    ]);
+    return { rows, total: Number(totals[0]?.n ?? 0) };
+  },
+  async search(db: DbOrTx, f: { patientId?: string | undefined; from?: Date | undefined; to?: Date | undefined; limit: number; offset: number }) {
+    const conditions = [
+      f.patientId ? eq(medicalAttentions.patientId, f.patientId) : undefined,
+      f.from ? gte(medicalAttentions.fechaAtencion, f.from) : undefined,
+      f.to ? lt(medicalAttentions.fechaAtencion, f.to) : undefined,
+    ].filter((c) => c !== undefined);
+    const where = conditions.length ? and(...conditions) : undefined;
+    const [rows, totals] = await Promise.all([
+      db.select({ id: medicalAttentions.id, patientId: medicalAttentions.patientId }).from(medicalAttentions).where(where)
+        .orderBy(desc(medicalAttentions.fechaAtencion), desc(medicalAttentions.id)).limit(f.limit).offset(f.offset),
+      db.select({ n: count() }).from(medicalAttentions).where(where),
+    ]);
+    return { rows, total: Number(totals[0]?.n ?? 0) };
+  },
+  /** The attention an item belongs to (FHIR reads of Condition/Observation/… by id). */
+  async attentionIdOfItem(db: DbOrTx, kind: 'diagnosis' | 'prescription' | 'order' | 'vitals', id: string): Promise<string | undefined> {
+    const table = { diagnosis: attentionDiagnoses, prescription: prescriptions, order: medicalOrders, vitals: vitalSigns }[kind];
+    const [row] = await db.select({ attentionId: table.attentionId }).from(table).where(eq(table.id, id)).limit(1);
+    return row?.attentionId;
+  },
+  async activeDiagnosesFor(db: DbOrTx, attentionIds: string[]) {
+    if (attentionIds.length === 0) return [];
+    return db.select().from(attentionDiagnoses).where(and(inArray(attentionDiagnoses.attentionId, attentionIds), isNull(attentionDiagnoses.deletedAt)))
+      .orderBy(asc(attentionDiagnoses.createdAt));
+  },
+  async nextOrderNumber(db: DbOrTx): Promise<string> {
+    const result = await db.execute<{ n: number }>(sql`SELECT nextval('medical_orders_numero_seq')::int AS n`);
+    return `ORD-${String(result.rows[0]!.n).padStart(7, '0')}`;
+  },
+};

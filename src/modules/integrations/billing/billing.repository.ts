@@ -1,0 +1,27 @@
+import { eq, sql } from 'drizzle-orm';
+import type { DbOrTx } from '../../../db/client.js';
+import { billingTransactions, integrationLog } from './billing.table.js';
+
+export type BillingTransactionRow = typeof billingTransactions.$inferSelect;
+export type IntegrationLogEntry = typeof integrationLog.$inferInsert;
+
+export const salesRepository = {
+  async findForUpdate(db: DbOrTx, idTransaccionVentas: string): Promise<BillingTransactionRow | undefined> {
+    const [row] = await db.select().from(billingTransactions).where(eq(billingTransactions.idTransaccionVentas, idTransaccionVentas)).limit(1).for('update');
+    return row;
+  },
+  async insert(db: DbOrTx, values: typeof billingTransactions.$inferInsert): Promise<void> {
+    await db.insert(billingTransactions).values(values);
+  },
+  async update(db: DbOrTx, id: string, values: Partial<typeof billingTransactions.$inferInsert>): Promise<void> {
+    await db.update(billingTransactions).set({ ...values, entregas: sql`${billingTransactions.entregas} + 1`, updatedAt: new Date() })
+      .where(eq(billingTransactions.id, id));
+  },
+  async movePatient(db: DbOrTx, fromId: string, intoId: string): Promise<number> {
+    const rows = await db.update(billingTransactions).set({ patientId: intoId }).where(eq(billingTransactions.patientId, fromId)).returning({ id: billingTransactions.id });
+    return rows.length;
+  },
+  async log(db: DbOrTx, entry: IntegrationLogEntry): Promise<void> {
+    await db.insert(integrationLog).values(entry);
+  },
+};

@@ -39,7 +39,7 @@ describe('route table and permission matrix', () => {
     for (const route of apiRoutes().filter((r) => !r.public)) {
       const res = await t.app.inject({ method: route.method as 'GET', url: route.url.replace(/:(\w+)/g, () => randomUUID()) });
       expect(res.statusCode, `${route.method} ${route.url}`).toBe(401);
-      expect(res.headers['content-type']).toMatch(/problem\+json/);
+      expect(res.headers['content-type']).toMatch(route.url.startsWith('/fhir/') ? /fhir\+json/ : /problem\+json/);
     }
   });
 
@@ -57,7 +57,9 @@ describe('route table and permission matrix', () => {
         if (allowed) expect(res.statusCode, label).not.toBe(403);
         else {
           expect(res.statusCode, label).toBe(403);
-          expect(res.json().code, label).toBe('FORBIDDEN');
+          // FHIR routes answer OperationOutcome (issue code "forbidden") instead of problem+json.
+          const body = res.json();
+          expect(String(body.code ?? body.issue?.[0]?.details?.text ?? body.issue?.[0]?.code).toUpperCase(), label).toBe('FORBIDDEN');
         }
         expect(res.statusCode, label).not.toBe(401);
         expect(res.statusCode, label).toBeLessThan(500);

@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, inArray, ne, notInArray, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gte, ne, notInArray, or, sql } from 'drizzle-orm';
 import type { DbOrTx, Tx } from '../../db/client.js';
 import { canonicalJson } from '../../shared/canonical-json.js';
 import type { AuditActor, AuditService } from '../audit/audit.service.js';
@@ -101,9 +101,5 @@ export class AppointmentsIntegrations {
     return db.select().from(appointments).where(and(
       eq(appointments.patientId, patientId), gte(appointments.fecha, fromDate), notInArray(appointments.estado, ['CANCELADA', 'ATENDIDA']),
     )).orderBy(asc(appointments.fecha), asc(appointments.hora), asc(appointments.id)).limit(limit);
-  }
-
-  async byIds(db: DbOrTx, ids: string[]): Promise<AppointmentRow[]> {
-    return ids.length ? db.select().from(appointments).where(inArray(appointments.id, ids)) : [];
   }
 }

@@ -24,6 +24,7 @@ const { values } = parseArgs({ options: {
   connections: { type: 'string', default: '100' },
   reuse: { type: 'boolean', default: false },
   only: { type: 'string' },
+  workers: { type: 'string', default: '1' },
   out: { type: 'string' },
 } });
 const serverUrl = process.env.BENCH_DATABASE_URL;
@@ -70,10 +71,13 @@ function slowStub(): Promise<Server> {
 const stubUrl = (s: Server) => `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
 
 async function startApi(port: number, extraEnv: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  // The compiled server, as production runs it (tsc output, no on-the-fly transpiler).
+  const build = spawnSync('npm', ['run', 'build'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  if (build.status !== 0) throw new Error('npm run build failed');
+  const child = spawn(process.execPath, ['dist/src/server.js'], {
     stdio: ['ignore', 'ignore', 'inherit'],
     env: { ...process.env, ...secrets, ...extraEnv, DATABASE_URL: dbUrl, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'silent',
-      BCRYPT_COST: '12', JWT_ACCESS_TTL_SECONDS: '7200', DATABASE_POOL_MAX: process.env.DATABASE_POOL_MAX ?? '20',
+      BCRYPT_COST: '12', JWT_ACCESS_TTL_SECONDS: '7200', DATABASE_POOL_MAX: process.env.DATABASE_POOL_MAX ?? '20', HCE_WORKERS: values.workers,
       // The login limits (60/min per IP) exist for attackers; 100 benchmark connections come from one IP.
       RATE_LIMIT_LOGIN_PER_IP: '100000000', RATE_LIMIT_LOGIN_PER_ACCOUNT: '100000000', HCE_ADMIN_PASSWORD: BENCH_PASSWORD },
   });
@@ -190,9 +194,9 @@ const reference: Reference | undefined = runPgbench(withDatabase(serverUrl, pgbe
 await admin(`DROP DATABASE IF EXISTS ${pgbenchDb} WITH (FORCE)`);
 
 const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '?', memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version };
-const report = { date: new Date().toISOString(), preset: values.preset, durationSeconds: duration, warmupSeconds: warmup, connections, machine, reference, results };
+const report = { date: new Date().toISOString(), preset: values.preset, workers: Number(values.workers), durationSeconds: duration, warmupSeconds: warmup, connections, machine, reference, results };
 const out = values.out ?? `bench/results/${report.date.replace(/[:.]/g, '-')}.json`;
 mkdirSync('bench/results', { recursive: true });
 writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
 console.log(table(results, reference));
-console.log(`\n${machine.cpus} CPU (${machine.cpuModel}), ${machine.memoryGb} GB, Node ${machine.node}; preset ${values.preset}, ${connections} conexiones, ${duration} s por escenario tras ${warmup} s de calentamiento → ${out}`);
+console.log(`\n${machine.cpus} CPU (${machine.cpuModel}), ${machine.memoryGb} GB, Node ${machine.node}; preset ${values.preset}, ${values.workers} proceso(s) API, ${connections} conexiones, ${duration} s por escenario tras ${warmup} s de calentamiento → ${out}`);

@@ -24,11 +24,27 @@ export function rssMb(pid: number): number {
   }
 }
 
-/** Samples the largest RSS of a process until stopped. */
+/** The process and its children (cluster workers). */
+function processTree(pid: number): number[] {
+  try {
+    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+    return [pid, ...children.flatMap(processTree)];
+  } catch {
+    return [pid];
+  }
+}
+
+/** Samples the largest RSS of any one server process (the primary or a worker) until stopped. */
 export function rssSampler(pid: number, everyMs = 250): { stop: () => number } {
-  let max = rssMb(pid);
-  const timer = setInterval(() => { max = Math.max(max, rssMb(pid)); }, everyMs);
-  return { stop: () => { clearInterval(timer); return Math.max(max, rssMb(pid)); } };
+  const sample = () => Math.max(...processTree(pid).map(rssMb));
+  let max = sample();
+  const timer = setInterval(() => { max = Math.max(max, sample()); }, everyMs);
+  return {
+    stop: () => {
+      clearInterval(timer);
+      return Math.max(max, sample());
+    },
+  };
 }
 
 export interface Reference { selectOnlyTps: number; tpcbTps: number; insertTps: number }

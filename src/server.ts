@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import { randomBytes } from 'node:crypto';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config/env.js';
@@ -5,6 +6,7 @@ import { withDevSecrets } from './config/secrets.js';
 import { createDatabase } from './db/client.js';
 import { runMigrations } from './db/migrate.js';
 import { seedCatalogsIfEmpty } from './modules/catalogs/catalogs.seed.js';
+import type { Logger } from 'pino';
 import { createLogger } from './shared/logger.js';
 import { logSlowQueries } from './shared/slow-query.js';
 
@@ -35,12 +37,35 @@ async function main(): Promise<void> {
     connectTimeoutMs: config.DATABASE_CONNECT_TIMEOUT_MS,
   });
   if (database.pool) logSlowQueries(database.pool, config.SLOW_QUERY_MS, logger);
-  await runMigrations(database);
-  logger.info({ driver: database.kind }, 'database ready, migrations applied');
+  // A cluster worker (HCE_WORKERS > 1): the primary already did the one-time start-up work.
+  const isWorker = cluster.isWorker;
+  if (!isWorker) {
+    await runMigrations(database);
+    logger.info({ driver: database.kind }, 'database ready, migrations applied');
+  }
 
   const app = await buildApp({ config, database, logger });
   await app.ready();
+  if (!isWorker) await firstStart(app, config, database, logger);
 
+  if (config.HCE_WORKERS > 1 && cluster.isPrimary) {
+    // The primary did the one-time work above; it serves nothing itself and supervises.
+    await app.close();
+    await database.close();
+    if (!config.REDIS_URL) {
+      logger.warn({ workers: config.HCE_WORKERS }, 'HCE_WORKERS without REDIS_URL: per-IP rate limits are counted per process (lockouts, kept in the database, still hold)');
+    }
+    supervise(config.HCE_WORKERS, config.SHUTDOWN_TIMEOUT_MS, logger);
+    return;
+  }
+  await serve(app, config, database, logger);
+}
+
+type App = Awaited<ReturnType<typeof buildApp>>;
+type Config = ReturnType<typeof loadConfig>;
+type Database = Awaited<ReturnType<typeof createDatabase>>;
+
+async function firstStart(app: App, config: Config, database: Database, logger: Logger): Promise<void> {
   // First start: an ADMIN from HCE_ADMIN_EMAIL/HCE_ADMIN_PASSWORD, or a generated password
   // printed once to the console (never through the redacting logger, never again).
   const adminEmail = config.HCE_ADMIN_EMAIL ?? 'admin@hce.local';
@@ -60,6 +85,9 @@ async function main(): Promise<void> {
     const bootstrap = await app.ctx.services.integrationClients.bootstrapFromEnv(config.HCE_SALES_API_KEY);
     if (bootstrap !== 'exists') logger.info({ result: bootstrap }, 'HCE_SALES_API_KEY: integration client checked');
   }
+}
+
+async function serve(app: App, config: Config, database: Database, logger: Logger): Promise<void> {
   app.ctx.services.outbox.start();
 
   let closing = false;
@@ -92,6 +120,46 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => shutdown('SIGINT'));
 
   await app.listen({ port: config.PORT, host: config.HOST });
+}
+
+/**
+ * HCE_WORKERS > 1: the API is stateless (sessions are JWTs, limits in Redis or the database),
+ * so N processes share the port through node:cluster. A worker that dies is replaced; on
+ * SIGTERM each worker drains its in-flight requests and the primary exits when all have.
+ */
+function supervise(workers: number, shutdownTimeoutMs: number, logger: Logger): void {
+  let stopping = false;
+  const recentCrashes: number[] = [];
+  const fork = () => cluster.fork();
+  cluster.on('exit', (worker, code, signal) => {
+    if (stopping) {
+      if (Object.values(cluster.workers ?? {}).every((w) => !w || w.isDead())) {
+        logger.info('all workers stopped');
+        process.exit(0);
+      }
+      return;
+    }
+    const now = Date.now();
+    recentCrashes.push(now);
+    while (recentCrashes.length > 0 && now - recentCrashes[0]! > 60_000) recentCrashes.shift();
+    if (recentCrashes.length > workers * 5) {
+      logger.fatal({ crashes: recentCrashes.length }, 'workers keep crashing; giving up');
+      process.exit(1);
+    }
+    logger.error({ pid: worker.process.pid, code, signal }, 'worker exited; starting a replacement');
+    fork();
+  });
+  for (let i = 0; i < workers; i++) fork();
+  logger.info({ workers }, 'cluster started');
+  const stop = (signal: NodeJS.Signals): void => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping workers');
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGTERM');
+    setTimeout(() => process.exit(1), shutdownTimeoutMs + 2000).unref();
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
 }
 
 main().catch((error: unknown) => {

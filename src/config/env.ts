@@ -53,6 +53,7 @@ const envSchema = z.object({
   CORS_ORIGINS: csv.default([]),
   TRUST_PROXY: bool.default(false),
   SHUTDOWN_TIMEOUT_MS: positiveInt.default(10000),
+  HCE_WORKERS: positiveInt.max(64).default(1),
   BCRYPT_COST: z.coerce.number().int().min(4).max(15).default(12),
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'debe ser una URL smtp:// o smtps://').optional(),
   MAIL_FROM: z.string().min(3).default('HCE <no-reply@hce.local>'),
@@ -155,6 +156,9 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     problems.push('SIGNING_P12_FILE: use el archivo PKCS#12 o el par SIGNING_CERT_FILE/SIGNING_KEY_FILE, no ambos');
   }
   problems.push(...billingConfigProblems(env));
+  if (env.HCE_WORKERS > 1 && !env.DATABASE_URL) {
+    problems.push('HCE_WORKERS: varios procesos requieren DATABASE_URL (la base embebida PGlite admite un solo proceso)');
+  }
   if (env.NODE_ENV === 'production' && env.BCRYPT_COST < 12) {
     problems.push('BCRYPT_COST: debe ser al menos 12 en producción');
   }

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +14,7 @@ import {
 const PG_URL = process.env.CLUSTER_PG_URL;
 const REDIS_URL = process.env.REDIS_URL;
 const ready = Boolean(PG_URL && REDIS_URL);
+const SALES_KEY = 'cluster-test-sales-api-key-000000000000000';
 if (!ready && process.env.CI === 'true') {
   throw new Error('CLUSTER_PG_URL/REDIS_URL are not set: CI must run this suite through .ci/reliability.sh');
 }
@@ -24,10 +25,11 @@ describe.runIf(ready)('two instances behind nginx with Redis', () => {
   let b: ServerProcess;
   let nginx: { url: string; dir: string } | undefined;
   let admin: string;
+  let databaseUrl: string;
 
   beforeAll(async () => {
-    const databaseUrl = await createDatabaseOn(PG_URL!);
-    const shared = { REDIS_URL: REDIS_URL!, TRUST_PROXY: 'true', LOGIN_MAX_FAILURES: '3', RATE_LIMIT_LOGIN_PER_ACCOUNT: '4' };
+    databaseUrl = await createDatabaseOn(PG_URL!);
+    const shared = { REDIS_URL: REDIS_URL!, TRUST_PROXY: 'true', LOGIN_MAX_FAILURES: '3', RATE_LIMIT_LOGIN_PER_ACCOUNT: '4', HCE_SALES_API_KEY: SALES_KEY };
     // Sequential: the first start applies migrations and seeds catalogs.
     a = await startServer(serverEnv(databaseUrl, dirs[0]!, await freePort(), shared));
     b = await startServer(serverEnv(databaseUrl, dirs[1]!, await freePort(), shared));
@@ -77,6 +79,44 @@ describe.runIf(ready)('two instances behind nginx with Redis', () => {
     expect(rotated.status).toBe(200);
     expect((await api(b.url, 'POST', '/api/v1/auth/refresh', undefined, { refreshToken: original })).status).toBe(401);
     expect((await api(a.url, 'POST', '/api/v1/auth/refresh', undefined, { refreshToken: String(rotated.json().refreshToken) })).status).toBe(401);
+  });
+
+  it('turns one sale delivered 20 times to both instances into one patient and one appointment', async () => {
+    await staff(a.url, admin, 'MEDICO', 31); // CMP 20031
+    const id = `CLUSTER-${Date.now()}`;
+    const sale = {
+      transaccionVenta: { idTransaccionVentas: id, fechaHoraVenta: '2026-11-20T10:00:00-05:00', montoPagado: 60, metodoPago: 'Efectivo', estadoPago: 'Pagado' },
+      paciente: { tipoDocumento: 'DNI', numeroDocumento: String(40_000_000 + Math.floor(Math.random() * 9_000_000)), nombres: 'Zoila Rosa',
+        apellidoPaterno: 'Chunga', apellidoMaterno: 'Silupú', fechaNacimiento: '1990-07-01', sexo: 'F' },
+      servicioMedico: { idServicioVentas: 'SV-CONS-MG', nombreServicio: 'Consulta de medicina general', medicoAsignadoIdentificador: '20031',
+        fechaCita: '2027-03-15', horaCita: '09:00' },
+    };
+    const deliver = (base: string) => fetch(`${base}/api/v1/integracion/venta-servicio`, {
+      method: 'POST', headers: { 'x-api-key': SALES_KEY, 'content-type': 'application/json' }, body: JSON.stringify(sale) });
+    const responses = await Promise.all(Array.from({ length: 20 }, (_, i) => deliver(i % 2 === 0 ? a.url : b.url)));
+    const bodies = await Promise.all(responses.map(async (r) => ({ status: r.status, replayed: r.headers.get('idempotent-replayed'), json: await r.json() as Record<string, unknown> })));
+    expect(bodies.map((r) => r.status)).toEqual(Array(20).fill(200));
+    expect(new Set(bodies.map((r) => `${String(r.json.patient_id)}/${String(r.json.appointment_id)}`)).size).toBe(1);
+    expect(bodies.filter((r) => r.replayed === 'true')).toHaveLength(19);
+    const assistant = await staff(a.url, admin, 'ASISTENTE', 32);
+    const found = await api(b.url, 'GET', `/api/v1/patients?tipoDocumento=DNI&numeroDocumento=${sale.paciente.numeroDocumento}`, assistant);
+    expect(found.json().total).toBe(1);
+    const appointments = await api(a.url, 'GET', `/api/v1/appointments?date=2027-03-15&patient_id=${String(bodies[0]!.json.patient_id)}`, assistant);
+    expect((appointments.json().data as unknown[]).length).toBe(1);
+  });
+
+  it('runs HCE_WORKERS=2 processes on one port and stops them cleanly on SIGTERM', async () => {
+    const port = await freePort();
+    const dir = mkdtempSync(join(tmpdir(), 'hce-w-'));
+    dirs.push(dir);
+    const workers = await startServer(serverEnv(databaseUrl, dir, port, { REDIS_URL: REDIS_URL!, HCE_WORKERS: '2' }));
+    const pid = workers.child.pid!;
+    expect(readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/)).toHaveLength(2);
+    const token = await login(workers.url, ADMIN.email, ADMIN.password);
+    const statuses = await Promise.all(Array.from({ length: 40 }, () => api(workers.url, 'GET', '/api/v1/auth/me', token).then((r) => r.status)));
+    expect(statuses).toEqual(Array(40).fill(200));
+    workers.child.kill('SIGTERM');
+    expect(await workers.exited).toBe(0);
   });
 
   it('keeps answering through nginx while one instance shuts down', async () => {

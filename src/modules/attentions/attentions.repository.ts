@@ -1,5 +1,6 @@
 import { and, asc, count, desc, eq, gte, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
+import { allOn } from '../../db/prepared.js';
 import type { AttentionRow } from './attentions.mapper.js';
 import { attentionDiagnoses, evolutions, medicalAttentions, medicalOrders, prescriptions, vitalSigns } from './attentions.table.js';
 
@@ -18,21 +19,21 @@ export const attentionsRepository = {
   },
   /** Every clinical item of one attention, in parallel (a bounded number of queries). */
   async loadItems(db: DbOrTx, attentionId: string) {
-    const [vitals, dx, rx, orders, evo] = await Promise.all([
-      db.select().from(vitalSigns).where(eq(vitalSigns.attentionId, attentionId)).limit(1),
-      db.select().from(attentionDiagnoses).where(eq(attentionDiagnoses.attentionId, attentionId)).orderBy(asc(attentionDiagnoses.createdAt), asc(attentionDiagnoses.id)),
-      db.select().from(prescriptions).where(eq(prescriptions.attentionId, attentionId)).orderBy(asc(prescriptions.createdAt), asc(prescriptions.id)),
-      db.select().from(medicalOrders).where(eq(medicalOrders.attentionId, attentionId)).orderBy(asc(medicalOrders.createdAt), asc(medicalOrders.id)),
-      db.select().from(evolutions).where(eq(evolutions.attentionId, attentionId)).orderBy(asc(evolutions.fechaHora), asc(evolutions.id)),
-    ]);
+    const [vitals, dx, rx, orders, evo] = await allOn(db, [
+      () => db.select().from(vitalSigns).where(eq(vitalSigns.attentionId, attentionId)).limit(1),
+      () => db.select().from(attentionDiagnoses).where(eq(attentionDiagnoses.attentionId, attentionId)).orderBy(asc(attentionDiagnoses.createdAt), asc(attentionDiagnoses.id)),
+      () => db.select().from(prescriptions).where(eq(prescriptions.attentionId, attentionId)).orderBy(asc(prescriptions.createdAt), asc(prescriptions.id)),
+      () => db.select().from(medicalOrders).where(eq(medicalOrders.attentionId, attentionId)).orderBy(asc(medicalOrders.createdAt), asc(medicalOrders.id)),
+      () => db.select().from(evolutions).where(eq(evolutions.attentionId, attentionId)).orderBy(asc(evolutions.fechaHora), asc(evolutions.id)),
+    ] as const);
     return { vitals: vitals[0], diagnoses: dx, prescriptions: rx, orders, evolutions: evo };
   },
   async listByPatient(db: DbOrTx, patientId: string, limit: number, offset: number) {
     const where = eq(medicalAttentions.patientId, patientId);
-    const [rows, totals] = await Promise.all([
-      db.select().from(medicalAttentions).where(where).orderBy(desc(medicalAttentions.fechaAtencion), desc(medicalAttentions.id)).limit(limit).offset(offset),
-      db.select({ n: count() }).from(medicalAttentions).where(where),
-    ]);
+    const [rows, totals] = await allOn(db, [
+      () => db.select().from(medicalAttentions).where(where).orderBy(desc(medicalAttentions.fechaAtencion), desc(medicalAttentions.id)).limit(limit).offset(offset),
+      () => db.select({ n: count() }).from(medicalAttentions).where(where),
+    ] as const);
     return { rows, total: Number(totals[0]?.n ?? 0) };
   },
   async search(db: DbOrTx, f: { patientId?: string | undefined; from?: Date | undefined; to?: Date | undefined; limit: number; offset: number }) {
@@ -42,11 +43,11 @@ export const attentionsRepository = {
       f.to ? lt(medicalAttentions.fechaAtencion, f.to) : undefined,
     ].filter((c) => c !== undefined);
     const where = conditions.length ? and(...conditions) : undefined;
-    const [rows, totals] = await Promise.all([
-      db.select({ id: medicalAttentions.id, patientId: medicalAttentions.patientId }).from(medicalAttentions).where(where)
+    const [rows, totals] = await allOn(db, [
+      () => db.select({ id: medicalAttentions.id, patientId: medicalAttentions.patientId }).from(medicalAttentions).where(where)
         .orderBy(desc(medicalAttentions.fechaAtencion), desc(medicalAttentions.id)).limit(f.limit).offset(f.offset),
-      db.select({ n: count() }).from(medicalAttentions).where(where),
-    ]);
+      () => db.select({ n: count() }).from(medicalAttentions).where(where),
+    ] as const);
     return { rows, total: Number(totals[0]?.n ?? 0) };
   },
   /** The attention an item belongs to (FHIR reads of Condition/Observation/… by id). */

@@ -1,5 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Db, DbOrTx, Tx } from '../../db/client.js';
+import { allOn } from '../../db/prepared.js';
 import { uniqueViolation } from '../../shared/db-errors.js';
 import { AppError, ConflictError, ForbiddenError, NotFoundError, UnprocessableError, ValidationError, type FieldError } from '../../shared/errors.js';
 import { ageInYears } from '../../shared/time.js';
@@ -139,7 +140,7 @@ export class AttentionsService {
   }
 
   private async content(db: DbOrTx, attention: AttentionRow): Promise<AttentionContent & { attachmentInfo: AttachmentInfo[] }> {
-    const [items, attachmentInfo] = await Promise.all([attentionsRepository.loadItems(db, attention.id), this.attachmentsLoader(db, [attention.id])]);
+    const [items, attachmentInfo] = await allOn(db, [() => attentionsRepository.loadItems(db, attention.id), () => this.attachmentsLoader(db, [attention.id])] as const);
     return { attention, ...items, attachments: attachmentInfo, attachmentInfo };
   }
 
@@ -154,7 +155,7 @@ export class AttentionsService {
     const attention = await this.require(db, id);
     const c = await this.content(db, attention);
     const authorIds = [attention.doctorId, ...c.evolutions.map((e) => e.userId)];
-    const [doctors, patientMap] = await Promise.all([this.users.doctorsByIds(db, authorIds), this.patients.summariesByIds(db, [attention.patientId])]);
+    const [doctors, patientMap] = await allOn(db, [() => this.users.doctorsByIds(db, authorIds), () => this.patients.summariesByIds(db, [attention.patientId])] as const);
     const p = patientMap.get(attention.patientId)!;
     const doctor = doctors.get(attention.doctorId);
     const visible = <T extends { deletedAt: Date | null }>(rows: T[]) => rows.filter((r) => includeDeleted || r.deletedAt === null);
@@ -215,7 +216,7 @@ export class AttentionsService {
   /** The latest attentions with their diagnoses, without audit: for views that audit their whole read once (patient summary). */
   async recentWithDiagnoses(db: DbOrTx, patientId: string, limit: number) {
     const { rows } = await attentionsRepository.listByPatient(db, patientId, limit, 0);
-    const [dx, doctors] = await Promise.all([attentionsRepository.activeDiagnosesFor(db, rows.map((r) => r.id)), this.users.doctorsByIds(db, rows.map((r) => r.doctorId))]);
+    const [dx, doctors] = await allOn(db, [() => attentionsRepository.activeDiagnosesFor(db, rows.map((r) => r.id)), () => this.users.doctorsByIds(db, rows.map((r) => r.doctorId))] as const);
     return rows.map((r) => ({
       row: r, doctor: doctors.get(r.doctorId),
       diagnoses: dx.filter((d) => d.attentionId === r.id && d.type !== 'DESCARTADO').map((d) => ({ cie_code: d.cieCode, description: d.description, type: d.type })),

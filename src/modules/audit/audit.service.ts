@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { getTableName, sql } from 'drizzle-orm';
 import type { FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { Db, DbOrTx } from '../../db/client.js';
@@ -63,6 +63,30 @@ export interface ChainVerification {
   reason: string | null;
 }
 
+type AuditRow = ReturnType<typeof row>;
+const COLUMNS = ['actor_id', 'actor_role', 'actor_kind', 'ip', 'user_agent', 'request_id', 'action', 'outcome', 'entity', 'entity_id', 'patient_id', 'details'] as const;
+const INSERT_HEAD = sql.raw(`INSERT INTO ${getTableName(auditEvents)} (${COLUMNS.join(', ')}) SELECT ${COLUMNS.join(', ')} FROM json_populate_recordset(NULL::${getTableName(auditEvents)}, `);
+
+/**
+ * One bound parameter for any number of rows: Drizzle's builder costs CPU per bound value,
+ * and the audit insert runs on every request.
+ */
+async function insertRows(tx: DbOrTx, rows: AuditRow[]): Promise<void> {
+  const json = JSON.stringify(rows.map((r) => ({
+    actor_id: r.actorId, actor_role: r.actorRole, actor_kind: r.actorKind, ip: r.ip, user_agent: r.userAgent, request_id: r.requestId,
+    action: r.action, outcome: r.outcome, entity: r.entity, entity_id: r.entityId, patient_id: r.patientId, details: r.details,
+  })));
+  await tx.execute(sql`${INSERT_HEAD}${json}::json)`);
+}
+
+interface PendingRead {
+  rows: AuditRow[];
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+const READ_BATCH_ROWS = 500;
+
 /**
  * The audit trail. Changes are audited inside the change's own transaction (`record`);
  * denials and failures in a transaction of their own (`recordStandalone`), since the failed
@@ -72,6 +96,9 @@ export interface ChainVerification {
  */
 export class AuditService {
   private timer: NodeJS.Timeout | undefined;
+  private readonly readQueue: PendingRead[] = [];
+  private readFlushScheduled = false;
+  private readFlushing = false;
   private sealing: Promise<number> | undefined;
 
   constructor(
@@ -82,7 +109,7 @@ export class AuditService {
   async record(tx: DbOrTx, actor: AuditActor, event: AuditEvent | AuditEvent[]): Promise<void> {
     const events = Array.isArray(event) ? event : [event];
     if (events.length === 0) return;
-    await tx.insert(auditEvents).values(events.map((e) => row(actor, e)));
+    await insertRows(tx, events.map((e) => row(actor, e)));
   }
 
   async recordStandalone(actor: AuditActor, event: AuditEvent | AuditEvent[]): Promise<void> {
@@ -94,11 +121,49 @@ export class AuditService {
     }
   }
 
-  async recordRead(actor: AuditActor, event: AuditEvent | AuditEvent[]): Promise<void> {
-    await this.db.transaction(async (tx) => {
-      await tx.execute(sql`SET LOCAL synchronous_commit TO OFF`);
-      await this.record(tx, actor, event);
+  /**
+   * Group commit for read events: every read waits until its event is written, but the
+   * events of concurrent reads share one INSERT and one commit (at most one flush in
+   * flight per process; what arrives meanwhile goes in the next one).
+   */
+  recordRead(actor: AuditActor, event: AuditEvent | AuditEvent[]): Promise<void> {
+    const events = Array.isArray(event) ? event : [event];
+    if (events.length === 0) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      this.readQueue.push({ rows: events.map((e) => row(actor, e)), resolve, reject });
+      if (!this.readFlushScheduled && !this.readFlushing) {
+        this.readFlushScheduled = true;
+        setImmediate(() => void this.flushReads());
+      }
     });
+  }
+
+  private async flushReads(): Promise<void> {
+    this.readFlushScheduled = false;
+    this.readFlushing = true;
+    try {
+      while (this.readQueue.length > 0) {
+        const batch: PendingRead[] = [];
+        let rows = 0;
+        // Bounded so one INSERT stays far below PostgreSQL's 65,535 bind parameters.
+        while (this.readQueue.length > 0 && rows < READ_BATCH_ROWS) {
+          const next = this.readQueue.shift()!;
+          batch.push(next);
+          rows += next.rows.length;
+        }
+        try {
+          await this.db.transaction(async (tx) => {
+            await tx.execute(sql`SET LOCAL synchronous_commit TO OFF`);
+            await insertRows(tx, batch.flatMap((b) => b.rows));
+          });
+          for (const b of batch) b.resolve();
+        } catch (error) {
+          for (const b of batch) b.reject(error);
+        }
+      }
+    } finally {
+      this.readFlushing = false;
+    }
   }
 
   /** Links pending rows into the hash chain; safe to call from several processes. */

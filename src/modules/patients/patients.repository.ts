@@ -1,5 +1,6 @@
 import { and, asc, count, desc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
+import { prepared } from '../../db/prepared.js';
 import { fold } from '../../shared/text.js';
 import type { PatientRow } from './patients.mapper.js';
 import { patients } from './patients.table.js';
@@ -19,7 +20,9 @@ export function searchTokens(search: string): string[] {
 
 export const patientsRepository = {
   async findById(db: DbOrTx, id: string): Promise<PatientRow | undefined> {
-    const [row] = await db.select().from(patients).where(eq(patients.id, id)).limit(1);
+    const statement = prepared(db, 'patients_by_id', (root) =>
+      root.select().from(patients).where(eq(patients.id, sql.placeholder('id'))).limit(1).prepare('patients_by_id'));
+    const [row] = statement ? await statement.execute({ id }) : await db.select().from(patients).where(eq(patients.id, id)).limit(1);
     return row;
   },
   async findByIdForUpdate(db: DbOrTx, id: string): Promise<PatientRow | undefined> {

@@ -1,5 +1,6 @@
 import { and, count, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
+import { prepared } from '../../db/prepared.js';
 import type { RoleName } from '../auth/auth.types.js';
 import { roles, users } from './users.table.js';
 
@@ -21,7 +22,8 @@ function select(db: DbOrTx) {
 
 export const usersRepository = {
   async findById(db: DbOrTx, id: string): Promise<UserRow | undefined> {
-    const [row] = await select(db).where(eq(users.id, id)).limit(1);
+    const statement = prepared(db, 'users_by_id', (root) => select(root).where(eq(users.id, sql.placeholder('id'))).limit(1).prepare('users_by_id'));
+    const [row] = statement ? await statement.execute({ id }) : await select(db).where(eq(users.id, id)).limit(1);
     return row;
   },
   async findByEmail(db: DbOrTx, email: string): Promise<UserRow | undefined> {

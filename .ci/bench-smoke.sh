@@ -9,4 +9,4 @@ if [ -z "${PG_URL:-}" ]; then
   trap stop_postgres EXIT
   start_postgres
 fi
-BENCH_DATABASE_URL="$PG_URL" npx tsx bench/run.ts --preset tiny --duration 2 --warmup 1 --connections 10 --out "$(mktemp /tmp/hce-bench-smoke.XXXXXX.json)"
+BENCH_DATABASE_URL="$PG_URL" npx tsx bench/run.ts --preset tiny --duration 2 --warmup 1 --connections 10 --check --out "$(mktemp /tmp/hce-bench-smoke.XXXXXX.json)"

@@ -11,6 +11,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export CI="${CI:-true}"
 source .ci/services.sh
+# Its own PostgreSQL: never stop one a caller (.ci/run) started and exported.
+unset PG_DIR PG_PORT PG_URL
 
 started=$(date +%s)
 step() { echo; echo "=== reliability: $* ($(( $(date +%s) - started ))s)"; }
@@ -81,7 +83,9 @@ if [ "$ok" != 1 ]; then
   exit 1
 fi
 echo "built server ready on 127.0.0.1:$port as user nobody (NODE_ENV=production)"
-kill -TERM "$server_pid"
+# SIGTERM to node itself (runuser, its parent, would end the session and report a kill).
+node_pid=$(pgrep -P "$server_pid" -x node || true)
+kill -TERM "${node_pid:-$server_pid}"
 wait "$server_pid" || { echo "the built server did not exit cleanly on SIGTERM" >&2; cat "$work/server.log" >&2; exit 1; }
 server_pid=
 

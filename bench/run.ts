@@ -25,6 +25,8 @@ const { values } = parseArgs({ options: {
   reuse: { type: 'boolean', default: false },
   only: { type: 'string' },
   workers: { type: 'string', default: '1' },
+  // CI smoke: fail when a scenario completed nothing or got errors (never on timings).
+  check: { type: 'boolean', default: false },
   out: { type: 'string' },
 } });
 const serverUrl = process.env.BENCH_DATABASE_URL;
@@ -199,4 +201,9 @@ const out = values.out ?? `bench/results/${report.date.replace(/[:.]/g, '-')}.js
 mkdirSync('bench/results', { recursive: true });
 writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
 console.log(table(results, reference));
+if (values.check) {
+  const broken = results.filter((r) => r.requests === 0 || r.errors > 0 || r.non2xx > 0);
+  for (const r of broken) log(`✗ ${r.name}: ${r.requests} respuestas, ${r.errors} errores, ${r.non2xx} no-2xx ${r.note ?? ''}`);
+  if (broken.length > 0 || results.length === 0) process.exitCode = 1;
+}
 console.log(`\n${machine.cpus} CPU (${machine.cpuModel}), ${machine.memoryGb} GB, Node ${machine.node}; preset ${values.preset}, ${values.workers} proceso(s) API, ${connections} conexiones, ${duration} s por escenario tras ${warmup} s de calentamiento → ${out}`);

@@ -19,6 +19,7 @@ import { registerHealth } from './plugins/health.js';
 import { createMetrics, registerMetrics, type Metrics } from './plugins/metrics.js';
 import { registerOpenApi } from './plugins/openapi.js';
 import { registerProblemHandlers } from './shared/http/problem.js';
+import { ServiceUnavailableError } from './shared/errors.js';
 import { pathOnly } from './shared/logger.js';
 import { createServices, type Services } from './container.js';
 import { auditRoutes } from './modules/audit/audit.routes.js';
@@ -65,6 +66,8 @@ export interface AppDeps {
   logger: Logger;
   /** Overrides for tests (e.g. a shared rate-limit store). */
   rateLimitStore?: RateLimitStore;
+  /** Set by the server on SIGTERM: new requests get 503 SHUTTING_DOWN while in-flight ones finish. */
+  lifecycle?: { draining: boolean };
 }
 
 /** What every module receives: configuration, database and shared services. */
@@ -127,6 +130,15 @@ export async function buildApp(deps: AppDeps): Promise<AppInstance> {
     // Every line logged for this request (requestId is already bound) names its route…
     request.log = request.log.child({ route: request.routeOptions.url ?? null });
   });
+  if (deps.lifecycle) {
+    const lifecycle = deps.lifecycle;
+    app.addHook('onRequest', async (request, reply) => {
+      // Liveness stays 200: the process is healthy, only leaving.
+      if (!lifecycle.draining || request.routeOptions.url === '/health/live') return;
+      void reply.header('connection', 'close');
+      throw new ServiceUnavailableError('SHUTTING_DOWN', 'El servidor se está deteniendo; reintente en unos segundos.', 2);
+    });
+  }
   await app.register(helmet, {
     // The API serves JSON; Swagger UI at /docs needs inline scripts and styles.
     contentSecurityPolicy: {

@@ -44,9 +44,17 @@ async function main(): Promise<void> {
     logger.info({ driver: database.kind }, 'database ready, migrations applied');
   }
 
-  const app = await buildApp({ config, database, logger });
+  const lifecycle = { draining: false };
+  const app = await buildApp({ config, database, logger, lifecycle });
   await app.ready();
   if (!isWorker) await firstStart(app, config, database, logger);
+  // In-flight requests, counted on the raw server so aborted ones are released too.
+  const traffic = { inflight: 0, lastRequestAt: 0 };
+  app.server.on('request', (_req, res) => {
+    traffic.inflight += 1;
+    traffic.lastRequestAt = Date.now();
+    res.once('close', () => { traffic.inflight -= 1; });
+  });
 
   if (config.HCE_WORKERS > 1 && cluster.isPrimary) {
     // The primary did the one-time work above; it serves nothing itself and supervises.
@@ -58,7 +66,7 @@ async function main(): Promise<void> {
     supervise(config.HCE_WORKERS, config.SHUTDOWN_TIMEOUT_MS, logger);
     return;
   }
-  await serve(app, config, database, logger);
+  await serve(app, config, database, logger, lifecycle, traffic);
 }
 
 type App = Awaited<ReturnType<typeof buildApp>>;
@@ -87,7 +95,11 @@ async function firstStart(app: App, config: Config, database: Database, logger: 
   }
 }
 
-async function serve(app: App, config: Config, database: Database, logger: Logger): Promise<void> {
+/** Quiet time after the last request before the listener closes (see shutdown). */
+const DRAIN_QUIET_MS = 250;
+
+async function serve(app: App, config: Config, database: Database, logger: Logger,
+  lifecycle: { draining: boolean }, traffic: { inflight: number; lastRequestAt: number }): Promise<void> {
   app.ctx.services.outbox.start();
 
   let closing = false;
@@ -100,12 +112,28 @@ async function serve(app: App, config: Config, database: Database, logger: Logge
       process.exit(1);
     }, config.SHUTDOWN_TIMEOUT_MS);
     force.unref();
+    // Drain before closing the listener: closing it first would reset connections the kernel
+    // had already accepted but Node had not read yet. Meanwhile new requests get 503
+    // SHUTTING_DOWN (Connection: close) and /health/ready turns 503, so a balancer moves on.
+    lifecycle.draining = true;
+    const drainDeadline = Date.now() + config.SHUTDOWN_TIMEOUT_MS / 2;
+    const drained = new Promise<void>((resolve) => {
+      const check = setInterval(() => {
+        const quiet = traffic.inflight === 0 && Date.now() - traffic.lastRequestAt >= DRAIN_QUIET_MS;
+        if (quiet || Date.now() >= drainDeadline) {
+          clearInterval(check);
+          resolve();
+        }
+      }, 25);
+    });
     // Keep-alive sockets that finish their last in-flight request become idle after close()
     // began; Node does not close those on its own, so sweep them until the server is closed.
-    const sweeper = setInterval(() => app.server.closeIdleConnections(), 100);
-    sweeper.unref();
-    app
-      .close()
+    drained
+      .then(() => {
+        const sweeper = setInterval(() => app.server.closeIdleConnections(), 100);
+        sweeper.unref();
+        return app.close();
+      })
       .then(() => database.close())
       .then(() => {
         logger.info('shutdown complete');

@@ -23,6 +23,7 @@ if (!ready && process.env.CI === 'true') {
   throw new Error('RELIABILITY_PG_DIR/PORT/URL are not set: CI must run this suite through .ci/reliability.sh');
 }
 
+const SALES_KEY = 'reliability-test-sales-api-key-0000000000';
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const pdf = (size: number) => Buffer.concat([Buffer.from('%PDF-1.7\n'), randomBytes(size - 9)]);
 
@@ -35,16 +36,21 @@ describe.runIf(ready)('reliability (real server process, real PostgreSQL)', () =
   let asistente: string;
   let doctor: string;
   let medicamentoId: string;
+  let doctorId: string;
+  let serviceTypeId: string;
 
   beforeAll(async () => {
     databaseUrl = await createDatabaseOn(PG_URL!);
-    env = serverEnv(databaseUrl, dataDir, await freePort());
+    env = serverEnv(databaseUrl, dataDir, await freePort(), { HCE_SALES_API_KEY: SALES_KEY });
     server = await startServer(env);
     admin = await login(server.url, ADMIN.email, ADMIN.password);
     asistente = await staff(server.url, admin, 'ASISTENTE', 1);
     doctor = await staff(server.url, admin, 'MEDICO', 2);
     const meds = await api(server.url, 'GET', '/api/v1/catalogs/medications?search=paracetamol&limit=5', doctor);
     medicamentoId = String((meds.json().data as { id: string }[])[0]!.id);
+    doctorId = String((await api(server.url, 'GET', '/api/v1/auth/me', doctor)).json().id);
+    const types = (await api(server.url, 'GET', '/api/v1/service-types', asistente)).json().data as { id: string; codigo: string }[];
+    serviceTypeId = types.find((t) => t.codigo === 'CONS-MG')!.id;
   }, 300_000);
 
   afterAll(async () => {
@@ -64,7 +70,8 @@ describe.runIf(ready)('reliability (real server process, real PostgreSQL)', () =
 
   it('loses no acknowledged write and shows nothing half-written after SIGKILL', async () => {
     const base = server!.url;
-    const acked = { patients: [] as string[], attentions: [] as string[], finalized: [] as string[], prescriptions: [] as string[], attachments: new Map<string, string>() };
+    const acked = { patients: [] as string[], attentions: [] as string[], finalized: [] as string[], prescriptions: [] as string[], attachments: new Map<string, string>(),
+      appointments: [] as string[], sales: [] as { body: unknown; appointmentId: string; patientId: string }[] };
     let stop = false;
     const refusals: string[] = [];
     const note = (what: string, res: { status: number; text: string }) => {
@@ -109,10 +116,41 @@ describe.runIf(ready)('reliability (real server process, real PostgreSQL)', () =
       if (fin.status === 200) acked.finalized.push(id);
       else note('finalize', fin);
     };
-    const writers = [guard(writePatient), guard(writePatient), guard(writeAttention), guard(writeAttention), guard(writeAttention)];
+    // One 20-minute slot per write, weeks ahead, so the agenda never refuses an overlap.
+    let slot = 0;
+    const nextSlot = (offsetDays: number) => {
+      const n = slot++;
+      const day = new Date(Date.now() + (offsetDays + Math.floor(n / 30)) * 86_400_000).toISOString().slice(0, 10);
+      const minutes = 8 * 60 + (n % 30) * 20;
+      return { fecha: day, hora: `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}` };
+    };
+    const writeAppointment = async () => {
+      const res = await api(base, 'POST', '/api/v1/appointments', asistente, {
+        patient_id: patientIds[0], doctor_id: doctorId, service_type_id: serviceTypeId, infoPago: 'PENDIENTE', ...nextSlot(30) });
+      if (res.status === 201) acked.appointments.push(String(res.json().id));
+      else note('appointment', res);
+    };
+    const writeSale = async () => {
+      const { fecha, hora } = nextSlot(400);
+      const body = {
+        transaccionVenta: { idTransaccionVentas: `FAULT-${randomBytes(6).toString('hex')}`, fechaHoraVenta: '2026-11-20T10:00:00-05:00', montoPagado: 60, metodoPago: 'Efectivo', estadoPago: 'Pagado' },
+        paciente: { tipoDocumento: 'DNI', numeroDocumento: String(40_000_000 + Math.floor(Math.random() * 9_000_000)), nombres: 'Zoila Rosa',
+          apellidoPaterno: 'Chunga', apellidoMaterno: 'Silupú', fechaNacimiento: '1990-07-01', sexo: 'F' },
+        servicioMedico: { idServicioVentas: 'SV-CONS-MG', nombreServicio: 'Consulta de medicina general', medicoAsignadoIdentificador: '20002', fechaCita: fecha, horaCita: hora },
+      };
+      const res = await fetch(`${base}/api/v1/integracion/venta-servicio`, {
+        method: 'POST', headers: { 'x-api-key': SALES_KEY, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const text = await res.text();
+      if (res.status !== 200) return note('sale', { status: res.status, text });
+      const json = JSON.parse(text) as { appointment_id: string; patient_id: string };
+      acked.sales.push({ body, appointmentId: json.appointment_id, patientId: json.patient_id });
+    };
+    const writers = [guard(writePatient), guard(writePatient), guard(writeAttention), guard(writeAttention), guard(writeAttention),
+      guard(writeAppointment), guard(writeSale)];
     // Kill once every kind of write has been acknowledged a few times (bounded on a slow machine).
     const until = Date.now() + 90_000;
-    while ((acked.finalized.length < 3 || acked.attachments.size < 3 || acked.patients.length < 10) && Date.now() < until) await sleep(50);
+    while ((acked.finalized.length < 3 || acked.attachments.size < 3 || acked.patients.length < 10 || acked.appointments.length < 3 || acked.sales.length < 3)
+      && Date.now() < until) await sleep(50);
     server!.child.kill('SIGKILL');
     await server!.exited;
     stop = true;
@@ -122,6 +160,8 @@ describe.runIf(ready)('reliability (real server process, real PostgreSQL)', () =
     expect(acked.finalized.length, why).toBeGreaterThan(0);
     expect(acked.attachments.size, why).toBeGreaterThan(0);
     expect(acked.prescriptions.length, why).toBeGreaterThan(0);
+    expect(acked.appointments.length, why).toBeGreaterThan(0);
+    expect(acked.sales.length, why).toBeGreaterThan(0);
 
     server = await startServer(env);
     const adminToken = await login(server.url, ADMIN.email, ADMIN.password);
@@ -131,6 +171,17 @@ describe.runIf(ready)('reliability (real server process, real PostgreSQL)', () =
     expect(await present('patients', acked.patients)).toEqual([...acked.patients].sort());
     expect(await present('medical_attentions', acked.attentions)).toEqual([...acked.attentions].sort());
     expect(await present('prescriptions', acked.prescriptions)).toEqual([...acked.prescriptions].sort());
+    expect(await present('appointments', acked.appointments)).toEqual([...acked.appointments].sort());
+    const saleAppointments = acked.sales.map((x) => x.appointmentId);
+    expect(await present('appointments', saleAppointments)).toEqual([...saleAppointments].sort());
+    // A sale acknowledged before the crash is still known: its redelivery is a replay, not a second booking.
+    for (const sale of acked.sales.slice(0, 3)) {
+      const again = await fetch(`${server.url}/api/v1/integracion/venta-servicio`, {
+        method: 'POST', headers: { 'x-api-key': SALES_KEY, 'content-type': 'application/json' }, body: JSON.stringify(sale.body) });
+      expect(again.status).toBe(200);
+      expect(again.headers.get('idempotent-replayed')).toBe('true');
+      expect(await again.json()).toMatchObject({ appointment_id: sale.appointmentId, patient_id: sale.patientId });
+    }
     const finalized = await sql<{ id: string }>(`SELECT id FROM medical_attentions WHERE estado = 'FINALIZADA' AND id = ANY($1::uuid[])`, [acked.finalized]);
     expect(finalized).toHaveLength(acked.finalized.length);
     // No attention half-finalized: the state and its seal are written together or not at all.

@@ -1,6 +1,6 @@
 import { and, asc, count, desc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
-import { prepared } from '../../db/prepared.js';
+import { allOn, prepared } from '../../db/prepared.js';
 import { fold } from '../../shared/text.js';
 import type { PatientRow } from './patients.mapper.js';
 import { patients } from './patients.table.js';
@@ -52,30 +52,35 @@ export const patientsRepository = {
    * Name search over the folded full name (every word must appear, any order), typo-tolerant
    * through trigram word similarity; exact HC number and document (blind index) also match.
    */
+  /**
+   * Name search in two steps: names containing every typed word (trigram index, exact
+   * substrings, ranked by word similarity), plus exact HC/document hits; only when that finds
+   * nothing, fuzzy matches for typos (`<%`, also served by the trigram index). Running the
+   * fuzzy operator on every search would rank thousands of near-misses of common surnames.
+   */
   async search(db: DbOrTx, params: SearchParams): Promise<{ rows: PatientRow[]; total: number }> {
-    const conditions: SQL[] = [isNull(patients.mergedInto)];
-    if (params.tipoDocumento) conditions.push(eq(patients.tipoDocumento, params.tipoDocumento));
-    let rank: SQL | undefined;
-    if (params.search !== undefined) {
-      const tokens = searchTokens(params.search);
-      const query = tokens.join(' ');
-      const alternatives: SQL[] = [eq(patients.numeroHistoriaClinica, params.search.trim().toUpperCase())];
-      if (params.documentIndexes?.length) alternatives.push(inArray(patients.numeroDocumentoBidx, params.documentIndexes));
-      if (tokens.length > 0) {
-        alternatives.push(and(...tokens.map((t) => sql`${patients.nombreBusqueda} LIKE ${'%' + t + '%'}`))!);
-        if (query.length >= 4) alternatives.push(sql`${query} <% ${patients.nombreBusqueda}`);
-      }
-      conditions.push(sql`(${sql.join(alternatives, sql` OR `)})`);
-      const exact = sql`CASE WHEN ${alternatives[0]!}${params.documentIndexes?.length ? sql` OR ${alternatives[1]!}` : sql``} THEN 2 ELSE 0 END`;
-      rank = tokens.length > 0 ? sql`${exact} + word_similarity(${query}, ${patients.nombreBusqueda})` : exact;
-    }
-    const where = and(...conditions);
-    const [rows, totals] = await Promise.all([
-      db.select().from(patients).where(where)
+    const base: SQL[] = [isNull(patients.mergedInto)];
+    if (params.tipoDocumento) base.push(eq(patients.tipoDocumento, params.tipoDocumento));
+    if (params.search === undefined) return this.page(db, and(...base)!, undefined, params);
+    const tokens = searchTokens(params.search);
+    const query = tokens.join(' ');
+    const exact: SQL[] = [eq(patients.numeroHistoriaClinica, params.search.trim().toUpperCase())];
+    if (params.documentIndexes?.length) exact.push(inArray(patients.numeroDocumentoBidx, params.documentIndexes));
+    const exactHit = sql`(${sql.join(exact, sql` OR `)})`;
+    const similarity = tokens.length > 0 ? sql` + word_similarity(${query}, ${patients.nombreBusqueda})` : sql``;
+    const rank = sql`CASE WHEN ${exactHit} THEN 2 ELSE 0 END${similarity}`;
+    const contains = tokens.length > 0 ? and(...tokens.map((t) => sql`${patients.nombreBusqueda} LIKE ${'%' + t + '%'}`)) : undefined;
+    const first = await this.page(db, and(...base, contains ? sql`(${exactHit} OR ${contains})` : exactHit)!, rank, params);
+    if (first.total > 0 || query.length < 4) return first;
+    return this.page(db, and(...base, sql`${query} <% ${patients.nombreBusqueda}`)!, sql`word_similarity(${query}, ${patients.nombreBusqueda})`, params);
+  },
+  async page(db: DbOrTx, where: SQL, rank: SQL | undefined, params: { limit: number; offset: number }): Promise<{ rows: PatientRow[]; total: number }> {
+    const [rows, totals] = await allOn(db, [
+      () => db.select().from(patients).where(where)
         .orderBy(...(rank ? [desc(rank)] : []), asc(patients.apellidoPaterno), asc(patients.apellidoMaterno), asc(patients.nombres), asc(patients.id))
         .limit(params.limit).offset(params.offset),
-      db.select({ n: count() }).from(patients).where(where),
-    ]);
+      () => db.select({ n: count() }).from(patients).where(where),
+    ] as const);
     return { rows, total: Number(totals[0]?.n ?? 0) };
   },
 };

@@ -22,7 +22,7 @@ describe('PACS and LIS proxies (REST contracts)', () => {
       env: {
         PACS_BASE_URL: stub.url, PACS_API_KEY: 'pacs-secret-key',
         LIS_BASE_URL: `${stub.url}/`, LIS_API_KEY: 'lis-secret-key', LIS_AUTH_HEADER: 'X-Api-Key', LIS_PATIENT_ID: 'numeroHistoriaClinica',
-        PACS_TIMEOUT_MS: '200', LIS_TIMEOUT_MS: '200', INTEGRATION_CIRCUIT_FAILURES: '1000', INTEGRATION_MAX_RESPONSE_BYTES: '65536',
+        PACS_TIMEOUT_MS: '1000', LIS_TIMEOUT_MS: '1000', INTEGRATION_CIRCUIT_FAILURES: '1000', INTEGRATION_MAX_RESPONSE_BYTES: '65536',
       },
     });
     medico = await createUser(t, 'MEDICO');
@@ -163,15 +163,16 @@ describe('PACS and LIS proxies (REST contracts)', () => {
 
   it('answers 504 well before a slow system would, for PACS and for LIS', async () => {
     const p = await newPatient();
-    stub.forPatient(p.numeroDocumento, slow(2000, json([])));
-    stub.forPatient(p.numeroHistoriaClinica, slow(2000, json([])));
+    stub.forPatient(p.numeroDocumento, slow(8000, json([])));
+    stub.forPatient(p.numeroHistoriaClinica, slow(8000, json([])));
     const started = Date.now();
     const res = await studies(p.id);
     const elapsed = Date.now() - started;
     expect(res.statusCode).toBe(504);
     expect(res.headers['content-type']).toMatch(/problem\+json/);
     expect(res.json()).toMatchObject({ code: 'PACS_TIMEOUT', status: 504, system: 'PACS' });
-    expect(elapsed).toBeLessThan(1500);
+    // The 1 s budget, not the 8 s the system would take (a generous bound: CI machines are shared).
+    expect(elapsed).toBeLessThan(6000);
     expect((await results(p.id)).json().code).toBe('LIS_TIMEOUT');
   });
 

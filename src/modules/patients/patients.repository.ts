@@ -75,12 +75,17 @@ export const patientsRepository = {
     return this.page(db, and(...base, sql`${query} <% ${patients.nombreBusqueda}`)!, sql`word_similarity(${query}, ${patients.nombreBusqueda})`, params);
   },
   async page(db: DbOrTx, where: SQL, rank: SQL | undefined, params: { limit: number; offset: number }): Promise<{ rows: PatientRow[]; total: number }> {
-    const [rows, totals] = await allOn(db, [
-      () => db.select().from(patients).where(where)
-        .orderBy(...(rank ? [desc(rank)] : []), asc(patients.apellidoPaterno), asc(patients.apellidoMaterno), asc(patients.nombres), asc(patients.id))
-        .limit(params.limit).offset(params.offset),
-      () => db.select({ n: count() }).from(patients).where(where),
-    ] as const);
-    return { rows, total: Number(totals[0]?.n ?? 0) };
+    const order = [...(rank ? [desc(rank)] : []), asc(patients.apellidoPaterno), asc(patients.apellidoMaterno), asc(patients.nombres), asc(patients.id)];
+    const countAll = async () => Number((await db.select({ n: count() }).from(patients).where(where))[0]?.n ?? 0);
+    if (!rank) {
+      // The plain list walks the surname index and stops after one page; count apart.
+      const [rows, total] = await allOn(db, [() => db.select().from(patients).where(where).orderBy(...order).limit(params.limit).offset(params.offset), countAll] as const);
+      return { rows, total };
+    }
+    // A ranked search visits every match anyway: page and total in one pass (a window count).
+    const found = await db.select({ patient: patients, total: sql<number>`count(*) over ()`.mapWith(Number) }).from(patients).where(where)
+      .orderBy(...order).limit(params.limit).offset(params.offset);
+    if (found.length > 0 || params.offset === 0) return { rows: found.map((r) => r.patient), total: found[0]?.total ?? 0 };
+    return { rows: [], total: await countAll() }; // a page past the end still reports how many there are
   },
 };

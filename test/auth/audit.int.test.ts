@@ -26,6 +26,15 @@ describe('audit trail', () => {
     expect(JSON.stringify(res.json())).not.toContain('Incorrecta-12345');
   });
 
+  it('stores events whose text carries lone surrogates or NUL (from JSON bodies) instead of failing the request', async () => {
+    const entityId = `VENTA-\ud800-${Date.now()}`;
+    await t.app.ctx.services.audit.record(t.database.db, { actorKind: 'integration' }, {
+      action: 'TEST_ODD_TEXT', entity: 'billing_transaction', entityId, details: { motivo: 'a\u0000b\udfff', nested: ['\ud83d'] },
+    });
+    const rows = await t.database.db.execute<{ entity_id: string; details: unknown }>(sql`SELECT entity_id, details FROM audit_events WHERE action = 'TEST_ODD_TEXT'`);
+    expect(rows.rows).toEqual([{ entity_id: entityId.replace('\ud800', '\ufffd'), details: { motivo: 'a\ufffdb\ufffd', nested: ['\ufffd'] } }]);
+  });
+
   it('seals pending events into a hash chain that verifies', async () => {
     const result = await verify();
     expect(result.valid).toBe(true);

@@ -64,6 +64,9 @@ export interface ChainVerification {
 }
 
 type AuditRow = ReturnType<typeof row>;
+/** Lone UTF-16 surrogates and NUL. */
+// eslint-disable-next-line no-control-regex
+const UNSTORABLE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]|\u0000/g;
 const COLUMNS = ['actor_id', 'actor_role', 'actor_kind', 'ip', 'user_agent', 'request_id', 'action', 'outcome', 'entity', 'entity_id', 'patient_id', 'details'] as const;
 const INSERT_HEAD = sql.raw(`INSERT INTO ${getTableName(auditEvents)} (${COLUMNS.join(', ')}) SELECT ${COLUMNS.join(', ')} FROM json_populate_recordset(NULL::${getTableName(auditEvents)}, `);
 
@@ -72,10 +75,12 @@ const INSERT_HEAD = sql.raw(`INSERT INTO ${getTableName(auditEvents)} (${COLUMNS
  * and the audit insert runs on every request.
  */
 async function insertRows(tx: DbOrTx, rows: AuditRow[]): Promise<void> {
+  // Text from JSON bodies may hold lone surrogates or NUL, which PostgreSQL's json/text refuse:
+  // an audit row must never fail the request it records, so those become U+FFFD.
   const json = JSON.stringify(rows.map((r) => ({
     actor_id: r.actorId, actor_role: r.actorRole, actor_kind: r.actorKind, ip: r.ip, user_agent: r.userAgent, request_id: r.requestId,
     action: r.action, outcome: r.outcome, entity: r.entity, entity_id: r.entityId, patient_id: r.patientId, details: r.details,
-  })));
+  })), (_key, value: unknown) => (typeof value === 'string' ? value.replace(UNSTORABLE, '\ufffd') : value));
   await tx.execute(sql`${INSERT_HEAD}${json}::json)`);
 }
 

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ADMIN, api, createDatabaseOn, freePort, login, serverEnv, staff, startServer, type ServerProcess,
 } from '../ops/server-process.js';
+import { deliverSale, salePayload } from '../factories/sales.js';
 
 /**
  * Two API processes on one PostgreSQL with Redis (REDIS_URL) behind nginx (Debian package,
@@ -83,16 +84,8 @@ describe.runIf(ready)('two instances behind nginx with Redis', () => {
 
   it('turns one sale delivered 20 times to both instances into one patient and one appointment', async () => {
     await staff(a.url, admin, 'MEDICO', 31); // CMP 20031
-    const id = `CLUSTER-${Date.now()}`;
-    const sale = {
-      transaccionVenta: { idTransaccionVentas: id, fechaHoraVenta: '2026-11-20T10:00:00-05:00', montoPagado: 60, metodoPago: 'Efectivo', estadoPago: 'Pagado' },
-      paciente: { tipoDocumento: 'DNI', numeroDocumento: String(40_000_000 + Math.floor(Math.random() * 9_000_000)), nombres: 'Zoila Rosa',
-        apellidoPaterno: 'Chunga', apellidoMaterno: 'Silupú', fechaNacimiento: '1990-07-01', sexo: 'F' },
-      servicioMedico: { idServicioVentas: 'SV-CONS-MG', nombreServicio: 'Consulta de medicina general', medicoAsignadoIdentificador: '20031',
-        fechaCita: '2027-03-15', horaCita: '09:00' },
-    };
-    const deliver = (base: string) => fetch(`${base}/api/v1/integracion/venta-servicio`, {
-      method: 'POST', headers: { 'x-api-key': SALES_KEY, 'content-type': 'application/json' }, body: JSON.stringify(sale) });
+    const sale = salePayload({ cmp: '20031', fecha: '2027-03-15', hora: '09:00' });
+    const deliver = (base: string) => deliverSale(base, SALES_KEY, sale);
     const responses = await Promise.all(Array.from({ length: 20 }, (_, i) => deliver(i % 2 === 0 ? a.url : b.url)));
     const bodies = await Promise.all(responses.map(async (r) => ({ status: r.status, replayed: r.headers.get('idempotent-replayed'), json: await r.json() as Record<string, unknown> })));
     expect(bodies.map((r) => r.status)).toEqual(Array(20).fill(200));

@@ -6,6 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { patientPayload } from '../factories/patients.js';
+import { deliverSale, salePayload } from '../factories/sales.js';
 import {
   ADMIN, api, createDatabaseOn, freePort, login, pgControl, serverEnv, staff, startServer, type ServerProcess,
 } from '../ops/server-process.js';
@@ -131,15 +132,8 @@ describe.runIf(ready)('reliability (real server process, real PostgreSQL)', () =
       else note('appointment', res);
     };
     const writeSale = async () => {
-      const { fecha, hora } = nextSlot(400);
-      const body = {
-        transaccionVenta: { idTransaccionVentas: `FAULT-${randomBytes(6).toString('hex')}`, fechaHoraVenta: '2026-11-20T10:00:00-05:00', montoPagado: 60, metodoPago: 'Efectivo', estadoPago: 'Pagado' },
-        paciente: { tipoDocumento: 'DNI', numeroDocumento: String(40_000_000 + Math.floor(Math.random() * 9_000_000)), nombres: 'Zoila Rosa',
-          apellidoPaterno: 'Chunga', apellidoMaterno: 'Silupú', fechaNacimiento: '1990-07-01', sexo: 'F' },
-        servicioMedico: { idServicioVentas: 'SV-CONS-MG', nombreServicio: 'Consulta de medicina general', medicoAsignadoIdentificador: '20002', fechaCita: fecha, horaCita: hora },
-      };
-      const res = await fetch(`${base}/api/v1/integracion/venta-servicio`, {
-        method: 'POST', headers: { 'x-api-key': SALES_KEY, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const body = salePayload({ cmp: '20002', ...nextSlot(400) });
+      const res = await deliverSale(base, SALES_KEY, body);
       const text = await res.text();
       if (res.status !== 200) return note('sale', { status: res.status, text });
       const json = JSON.parse(text) as { appointment_id: string; patient_id: string };
@@ -176,8 +170,7 @@ describe.runIf(ready)('reliability (real server process, real PostgreSQL)', () =
     expect(await present('appointments', saleAppointments)).toEqual([...saleAppointments].sort());
     // A sale acknowledged before the crash is still known: its redelivery is a replay, not a second booking.
     for (const sale of acked.sales.slice(0, 3)) {
-      const again = await fetch(`${server.url}/api/v1/integracion/venta-servicio`, {
-        method: 'POST', headers: { 'x-api-key': SALES_KEY, 'content-type': 'application/json' }, body: JSON.stringify(sale.body) });
+      const again = await deliverSale(server.url, SALES_KEY, sale.body);
       expect(again.status).toBe(200);
       expect(again.headers.get('idempotent-replayed')).toBe('true');
       expect(await again.json()).toMatchObject({ appointment_id: sale.appointmentId, patient_id: sale.patientId });

@@ -1,6 +1,6 @@
 import { and, asc, count, desc, eq, gte, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
-import { allOn } from '../../db/prepared.js';
+import { allOn } from '../../db/all-on.js';
 import type { AttentionRow } from './attentions.mapper.js';
 import { attentionDiagnoses, evolutions, medicalAttentions, medicalOrders, prescriptions, vitalSigns } from './attentions.table.js';
 

@@ -1,6 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Db, DbOrTx, Tx } from '../../db/client.js';
-import { allOn } from '../../db/prepared.js';
+import { allOn } from '../../db/all-on.js';
 import { uniqueViolation } from '../../shared/db-errors.js';
 import { AppError, ConflictError, ForbiddenError, NotFoundError, UnprocessableError, ValidationError, type FieldError } from '../../shared/errors.js';
 import { ageInYears } from '../../shared/time.js';

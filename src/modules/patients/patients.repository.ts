@@ -1,6 +1,7 @@
 import { and, asc, count, desc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
-import { allOn, prepared } from '../../db/prepared.js';
+import { allOn } from '../../db/all-on.js';
+import { prepared } from '../../db/prepared.js';
 import { fold } from '../../shared/text.js';
 import type { PatientRow } from './patients.mapper.js';
 import { patients } from './patients.table.js';

@@ -150,7 +150,7 @@ export class AuditService {
       while (this.readQueue.length > 0) {
         const batch: PendingRead[] = [];
         let rows = 0;
-        // Bounded so one INSERT stays far below PostgreSQL's 65,535 bind parameters.
+        // Bounded so one statement's JSON stays small and one slow batch delays few reads.
         while (this.readQueue.length > 0 && rows < READ_BATCH_ROWS) {
           const next = this.readQueue.shift()!;
           batch.push(next);

@@ -50,11 +50,7 @@ export const patientsRepository = {
   },
 
   /**
-   * Name search over the folded full name (every word must appear, any order), typo-tolerant
-   * through trigram word similarity; exact HC number and document (blind index) also match.
-   */
-  /**
-   * Name search in two steps: names containing every typed word (trigram index, exact
+   * Name search over the folded full name, in two steps: names containing every typed word (trigram index, exact
    * substrings, ranked by word similarity), plus exact HC/document hits; only when that finds
    * nothing, fuzzy matches for typos (`<%`, also served by the trigram index). Running the
    * fuzzy operator on every search would rank thousands of near-misses of common surnames.

@@ -66,6 +66,36 @@ describe('patient search', () => {
     expect(all.size).toBe(25);
   });
 
+  it('finds names by the beginning of any word, hyphenated parts included, and ranks whole words first', async () => {
+    const rosa = await createPatient(t, user, { nombres: 'Rosa Elvira', apellidoPaterno: 'García-Pérez', apellidoMaterno: "D'Ángelo" });
+    expect(await found('perez rosa')).toEqual([rosa.id]);
+    expect(await found('garcia-perez')).toEqual([rosa.id]);
+    expect(await found('angel elv')).toEqual([rosa.id]);
+    // "nunez" is a whole surname of José, Josefa and Ana; "nun" only begins it: all three, José and Josefa first for "jose".
+    expect((await found('nunez')).sort()).toEqual([ids.jose, ids.josefa, ids.ana].sort());
+    expect(await found('nun jose')).toEqual([ids.jose, ids.josefa]);
+  });
+
+  it('falls back to words containing the text when no word starts with it', async () => {
+    // No name word starts with "unez"; Núñez contains it.
+    expect((await found('unez')).sort()).toEqual([ids.jose, ids.josefa, ids.ana].sort());
+  });
+
+  it('follows renames, merges and the document-type filter', async () => {
+    const p = await createPatient(t, user, { nombres: 'Teodoro', apellidoPaterno: 'Anticona' });
+    expect(await found('anticona')).toEqual([p.id]);
+    const put = await t.app.inject({ method: 'PUT', url: `/api/v1/patients/${p.id}`, headers: user.headers, payload: { apellidoPaterno: 'Ayabaca' } });
+    expect(put.statusCode).toBe(200);
+    expect(await found('anticona')).toEqual([]);
+    expect(await found('teodoro ayab')).toEqual([p.id]);
+    expect((await search('jose', '&tipoDocumento=DNI')).json().total).toBe(2);
+    expect((await search('jose', '&tipoDocumento=PASAPORTE')).json()).toMatchObject({ data: [], total: 0 });
+  });
+
+  it('reports the total on a page past the end', async () => {
+    expect((await search('paginado', '&limit=10&offset=40')).json()).toMatchObject({ data: [], total: 25 });
+  });
+
   it('never fails on hostile input', async () => {
     for (const q of ['%', '_', '%_%', "'; DROP TABLE patients; --", '<script>alert(1)</script>', '😀 José', '\\', 'a'.repeat(200), 'o\'brien', '  ']) {
       const res = await search(q);

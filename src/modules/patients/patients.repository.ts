@@ -50,29 +50,87 @@ export const patientsRepository = {
   },
 
   /**
-   * Name search over the folded full name, in two steps: names containing every typed word (trigram index, exact
-   * substrings, ranked by word similarity), plus exact HC/document hits; only when that finds
-   * nothing, fuzzy matches for typos (`<%`, also served by the trigram index). Running the
-   * fuzzy operator on every search would rank thousands of near-misses of common surnames.
+   * Name search, in steps, each run only when the one before found nothing:
+   *  1. exact HC number / document hits (always listed first) plus names having a word that
+   *     starts with each typed word, in any order (`patient_search_words`, an index-only range
+   *     scan per word); names with more whole-word matches rank first, then by surname;
+   *  2. names containing every typed word anywhere (trigram index), ranked by word similarity;
+   *  3. fuzzy matches for typos (`<%`, also the trigram index), for queries of 4+ characters.
+   * Step 1 serves what receptionists type (beginnings of names) without reading the wide
+   * patient rows of thousands of namesakes; the exact total comes from the same pass.
    */
   async search(db: DbOrTx, params: SearchParams): Promise<{ rows: PatientRow[]; total: number }> {
     const base: SQL[] = [isNull(patients.mergedInto)];
     if (params.tipoDocumento) base.push(eq(patients.tipoDocumento, params.tipoDocumento));
     if (params.search === undefined) return this.page(db, and(...base)!, undefined, params);
-    const tokens = searchTokens(params.search);
+    const tokens = [...new Set(searchTokens(params.search))];
     const query = tokens.join(' ');
     const exact: SQL[] = [eq(patients.numeroHistoriaClinica, params.search.trim().toUpperCase())];
     if (params.documentIndexes?.length) exact.push(inArray(patients.numeroDocumentoBidx, params.documentIndexes));
     const exactHit = sql`(${sql.join(exact, sql` OR `)})`;
-    const similarity = tokens.length > 0 ? sql` + word_similarity(${query}, ${patients.nombreBusqueda})` : sql``;
-    const rank = sql`CASE WHEN ${exactHit} THEN 2 ELSE 0 END${similarity}`;
-    const contains = tokens.length > 0 ? and(...tokens.map((t) => sql`${patients.nombreBusqueda} LIKE ${'%' + t + '%'}`)) : undefined;
-    const first = await this.page(db, and(...base, contains ? sql`(${exactHit} OR ${contains})` : exactHit)!, rank, params);
-    if (first.total > 0 || query.length < 4) return first;
-    return this.page(db, and(...base, sql`${query} <% ${patients.nombreBusqueda}`)!, sql`word_similarity(${query}, ${patients.nombreBusqueda})`, params);
+    const hits = await db.select().from(patients).where(and(...base, exactHit))
+      .orderBy(asc(patients.apellidoPaterno), asc(patients.apellidoMaterno), asc(patients.nombres), asc(patients.id));
+    const fromHits = hits.slice(params.offset, params.offset + params.limit);
+    if (tokens.length > 0) {
+      const page = { limit: Math.max(params.limit - fromHits.length, 0), offset: Math.max(params.offset - hits.length, 0) };
+      const exclude = hits.map((h) => h.id);
+      const words = tokens.length === 1
+        ? await this.byWordPrefix(db, tokens, params.tipoDocumento, exclude, page.limit, page.offset)
+        : await this.byWordPrefixes(db, base, tokens, exclude, page);
+      if (hits.length + words.total > 0) return { rows: [...fromHits, ...words.rows], total: hits.length + words.total };
+    }
+    if (hits.length > 0) return { rows: fromHits, total: hits.length };
+    if (tokens.length === 0) return { rows: [], total: 0 };
+    const similarity = sql`word_similarity(${query}, ${patients.nombreBusqueda})`;
+    const contains = and(...tokens.map((t) => sql`${patients.nombreBusqueda} LIKE ${'%' + t + '%'}`))!;
+    const second = await this.page(db, and(...base, contains)!, similarity, params);
+    if (second.total > 0 || query.length < 4) return second;
+    return this.page(db, and(...base, sql`${query} <% ${patients.nombreBusqueda}`)!, similarity, params);
+  },
+  /**
+   * Step 1 for several typed words: the trigram index intersects the names containing every
+   * word (few rows even for two common words), then a regular expression keeps those where each
+   * is the beginning of a name word, the same rule and ranking as `byWordPrefix`.
+   */
+  async byWordPrefixes(db: DbOrTx, base: SQL[], tokens: string[], exclude: string[], page: { limit: number; offset: number }): Promise<{ rows: PatientRow[]; total: number }> {
+    // Tokens hold no regular-expression metacharacter (searchTokens); a word ends at a space, hyphen or apostrophe.
+    const conditions = tokens.flatMap((t) => [sql`${patients.nombreBusqueda} LIKE ${'%' + t + '%'}`, sql`${patients.nombreBusqueda} ~ ${"(^|[ '-])" + t}`]);
+    if (exclude.length > 0) conditions.push(sql`${patients.id} <> ALL(${`{${exclude.join(',')}}`}::uuid[])`);
+    const wholeWords = sql.join(tokens.map((t) => sql`(${patients.nombreBusqueda} ~ ${"(^|[ '-])" + t + "($|[ '-])"})::int`), sql` + `);
+    const result = await this.page(db, and(...base, ...conditions)!, wholeWords, { limit: Math.max(page.limit, 1), offset: page.offset });
+    return { rows: page.limit > 0 ? result.rows : [], total: result.total };
+  },
+  /** Step 1 for one typed word: live patients with a name word starting with it (index-only scan of the word index). */
+  async byWordPrefix(db: DbOrTx, tokens: string[], tipoDocumento: string | undefined, exclude: string[], limit: number, offset: number): Promise<{ rows: PatientRow[]; total: number }> {
+    // Tokens hold only letters, digits, spaces, apostrophes and hyphens (searchTokens), so no LIKE metacharacter.
+    // Token i sets bit i: a patient matches when every bit is set; rank = how many tokens are whole words.
+    // (Bit masks instead of count(DISTINCT …), which forces a sort of every candidate.)
+    const perToken = tokens.map((t, i) => sql`SELECT ${sql.raw(String(1 << i))} AS bit, patient_id, sort_key, word = ${t} AS whole FROM patient_search_words
+      WHERE word LIKE ${t + '%'}${tipoDocumento ? sql` AND tipo_documento = ${tipoDocumento}` : sql``}`);
+    const all = (1 << tokens.length) - 1;
+    const excluded = exclude.length > 0 ? sql`WHERE patient_id <> ALL(${`{${exclude.join(',')}}`}::uuid[])` : sql``;
+    const result = await db.execute<{ patient_id: string; total: string | number }>(sql`
+      SELECT patient_id, count(*) OVER () AS total FROM (${sql.join(perToken, sql` UNION ALL `)}) AS m ${excluded}
+      GROUP BY patient_id, sort_key HAVING bit_or(bit) = ${all}
+      ORDER BY bit_count(bit_or(CASE WHEN whole THEN bit ELSE 0 END)::bit(8)) DESC, sort_key, patient_id
+      LIMIT ${Math.max(limit, 1)} OFFSET ${offset}`);
+    const found = result.rows;
+    if (found.length === 0) {
+      if (offset === 0) return { rows: [], total: 0 };
+      // A page past the end still reports how many there are.
+      const counted = await db.execute<{ n: string | number }>(sql`SELECT count(*) AS n FROM (SELECT patient_id FROM (${sql.join(perToken, sql` UNION ALL `)}) AS m ${excluded}
+        GROUP BY patient_id HAVING bit_or(bit) = ${all}) AS g`);
+      return { rows: [], total: Number(counted.rows[0]?.n ?? 0) };
+    }
+    const ids = limit > 0 ? found.map((r) => r.patient_id) : [];
+    const byId = new Map((await this.findByIds(db, ids)).map((r) => [r.id, r]));
+    return { rows: ids.map((id) => byId.get(id)).filter((r): r is PatientRow => r !== undefined), total: Number(found[0]!.total) };
   },
   async page(db: DbOrTx, where: SQL, rank: SQL | undefined, params: { limit: number; offset: number }): Promise<{ rows: PatientRow[]; total: number }> {
-    const order = [...(rank ? [desc(rank)] : []), asc(patients.apellidoPaterno), asc(patients.apellidoMaterno), asc(patients.nombres), asc(patients.id)];
+    // Ranked results break ties by the folded surname-first key, as the word index does.
+    const order = rank
+      ? [desc(rank), sql`hce_name_sort_key(${patients.nombres}, ${patients.apellidoPaterno}, ${patients.apellidoMaterno})`, asc(patients.id)]
+      : [asc(patients.apellidoPaterno), asc(patients.apellidoMaterno), asc(patients.nombres), asc(patients.id)];
     const countAll = async () => Number((await db.select({ n: count() }).from(patients).where(where))[0]?.n ?? 0);
     if (!rank) {
       // The plain list walks the surname index and stops after one page; count apart.

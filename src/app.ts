@@ -8,7 +8,7 @@ import Fastify, {
   type RawRequestDefaultExpression,
   type RawServerDefault,
 } from 'fastify';
-import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
@@ -49,6 +49,7 @@ import { outboxRoutes } from './modules/integrations/outbox/outbox.routes.js';
 import { patientSummaryRoutes } from './modules/patients/summary.routes.js';
 import { usersRoutes } from './modules/users/users.routes.js';
 import type { RateLimitStore } from './shared/rate-limit.js';
+import { responseSerializerCompiler } from './shared/http/serializer.js';
 
 z.config(z.locales.es());
 
@@ -117,7 +118,7 @@ export async function buildApp(deps: AppDeps): Promise<AppInstance> {
   }).withTypeProvider<ZodTypeProvider>() as unknown as AppInstance;
 
   app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+  app.setSerializerCompiler(responseSerializerCompiler);
 
   const metrics = createMetrics(deps.database);
   const services = createServices({ ...deps, metrics, ...(deps.rateLimitStore ? { rateLimitStore: deps.rateLimitStore } : {}) });

@@ -19,6 +19,13 @@ export function searchTokens(search: string): string[] {
   return fold(search).replace(/[^a-z0-9ñ' -]/g, ' ').split(/\s+/).filter((t) => t.length > 0).slice(0, 8);
 }
 
+const summaryColumns = {
+  id: patients.id, nombres: patients.nombres, apellidoPaterno: patients.apellidoPaterno, apellidoMaterno: patients.apellidoMaterno,
+  numeroHistoriaClinica: patients.numeroHistoriaClinica, tipoDocumento: patients.tipoDocumento, numeroDocumentoEnc: patients.numeroDocumentoEnc,
+  fechaNacimiento: patients.fechaNacimiento, sexo: patients.sexo,
+};
+export type PatientSummaryRow = Pick<PatientRow, keyof typeof summaryColumns>;
+
 export const patientsRepository = {
   async findById(db: DbOrTx, id: string): Promise<PatientRow | undefined> {
     const statement = prepared(db, 'patients_by_id', (root) =>
@@ -39,6 +46,11 @@ export const patientsRepository = {
   async findByIds(db: DbOrTx, ids: string[]): Promise<PatientRow[]> {
     if (ids.length === 0) return [];
     return db.select().from(patients).where(inArray(patients.id, ids));
+  },
+  /** The few columns a patient summary needs (agenda, reports): no wide JSON columns to read and map. */
+  async summaryRowsByIds(db: DbOrTx, ids: string[]): Promise<PatientSummaryRow[]> {
+    if (ids.length === 0) return [];
+    return db.select(summaryColumns).from(patients).where(inArray(patients.id, ids));
   },
   async nextHcNumber(db: DbOrTx): Promise<number> {
     const result = await db.execute<{ n: number }>(sql`SELECT nextval('patients_hc_seq')::int AS n`);

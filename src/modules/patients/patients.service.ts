@@ -7,7 +7,7 @@ import { AppError, ConflictError, NotFoundError, PreconditionFailedError, Valida
 import type { AuditActor, AuditService } from '../audit/audit.service.js';
 import { ubigeo } from '../catalogs/ubigeo.js';
 import { APODERADO_AAD, DOC_AAD, documentIndexInput, patientFullName, toPatientDto, type PatientRow } from './patients.mapper.js';
-import { patientsRepository } from './patients.repository.js';
+import { patientsRepository, type PatientSummaryRow } from './patients.repository.js';
 import { upsertFromBilling, type BillingPatientAction, type BillingPatientInput } from './patients.billing.js';
 import { patientRuleErrors, type CreatePatientInput, type PatientDto, type UpdatePatientInput } from './patients.schemas.js';
 import { patients } from './patients.table.js';
@@ -54,11 +54,11 @@ export class PatientsService {
 
   /** The short form other modules show (appointments, attentions), loaded in one query. */
   async summariesByIds(db: DbOrTx, ids: string[]): Promise<Map<string, PatientSummary>> {
-    const rows = await patientsRepository.findByIds(db, [...new Set(ids)]);
+    const rows = await patientsRepository.summaryRowsByIds(db, [...new Set(ids)]);
     return new Map(rows.map((r) => [r.id, this.summary(r)]));
   }
 
-  summary(r: PatientRow): PatientSummary {
+  summary(r: PatientSummaryRow): PatientSummary {
     return {
       id: r.id, nombreCompleto: patientFullName(r), numeroHistoriaClinica: r.numeroHistoriaClinica, tipoDocumento: r.tipoDocumento,
       numeroDocumento: r.numeroDocumentoEnc ? this.keyring.decrypt(r.numeroDocumentoEnc, DOC_AAD) : null,

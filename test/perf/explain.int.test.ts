@@ -105,7 +105,6 @@ describe.runIf(testDbKind() === 'postgres')('hot queries use indexes at scale', 
       ['attention detail', `/api/v1/medical_attentions/${attention.id}`, doctor],
       ['patient history', `/api/v1/patients/${patientIds[17]}/medical_attentions`, doctor],
       ['CIE-10 search', '/api/v1/catalogs/diagnoses?search=neumonia', doctor],
-      ['name search (word beginnings)', `/api/v1/patients?search=${encodeURIComponent('Núñez Chá')}`, asistente],
       ['name search (one common word)', `/api/v1/patients?search=${encodeURIComponent('quispe')}`, asistente],
     ];
     const found: string[] = [];
@@ -113,7 +112,9 @@ describe.runIf(testDbKind() === 'postgres')('hot queries use indexes at scale', 
     expect(found).toEqual([]);
   });
 
-  it('finds no sequential scan of patients in the name search fallbacks: text inside words, typos', async () => {
+  it('finds no sequential scan of patients in the name search by several words and its fallbacks: text inside words, typos', async () => {
+    // Several words: the trigram index intersects them (at this scale the planner may still prefer a scan).
+    expect(await seqScansOf('GET', `/api/v1/patients?search=${encodeURIComponent('Núñez Chá')}`, asistente, undefined, true)).toEqual([]);
     // No word starts with "unez" or "have": the trigram LIKE step; then the fuzzy step a typo falls through to.
     expect(await seqScansOf('GET', `/api/v1/patients?search=${encodeURIComponent('ñez háve')}`, asistente, undefined, true)).toEqual([]);
     expect(await seqScansOf('GET', `/api/v1/patients?search=${encodeURIComponent('Nunes Chabes')}`, asistente, undefined, true)).toEqual([]);

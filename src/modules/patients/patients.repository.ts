@@ -106,7 +106,9 @@ export const patientsRepository = {
    */
   async byWordPrefixes(db: DbOrTx, base: SQL[], tokens: string[], exclude: string[], page: { limit: number; offset: number }): Promise<{ rows: PatientRow[]; total: number }> {
     // Tokens hold no regular-expression metacharacter (searchTokens); a word ends at a space, hyphen or apostrophe.
-    const conditions = tokens.flatMap((t) => [sql`${patients.nombreBusqueda} LIKE ${'%' + t + '%'}`, sql`${patients.nombreBusqueda} ~ ${"(^|[ '-])" + t}`]);
+    // `|| ''` keeps the word-start check out of the trigram index condition: it repeats the LIKE's
+    // trigrams, and intersecting them twice doubled the index work at 200,000 patients.
+    const conditions = tokens.flatMap((t) => [sql`${patients.nombreBusqueda} LIKE ${'%' + t + '%'}`, sql`(${patients.nombreBusqueda} || '') ~ ${"(^|[ '-])" + t}`]);
     if (exclude.length > 0) conditions.push(sql`${patients.id} <> ALL(${`{${exclude.join(',')}}`}::uuid[])`);
     const wholeWords = sql.join(tokens.map((t) => sql`(${patients.nombreBusqueda} ~ ${"(^|[ '-])" + t + "($|[ '-])"})::int`), sql` + `);
     const result = await this.page(db, and(...base, ...conditions)!, wholeWords, { limit: Math.max(page.limit, 1), offset: page.offset });

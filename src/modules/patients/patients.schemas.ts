@@ -183,7 +183,9 @@ export type PatientDto = z.infer<typeof patientSchema>;
 export const createPatientResponse = patientSchema.extend({ patient: patientSchema });
 
 export const listPatientsQuery = z.strictObject({
-  search: z.string().max(200, 'La búsqueda no puede superar 200 caracteres').optional(),
+  search: z.string().max(200, 'La búsqueda no puede superar 200 caracteres')
+    .describe('Palabras del nombre en cualquier orden, cada una como inicio de una palabra ("jose nun"), sin tildes ni mayúsculas; también número de historia clínica o documento exacto. Si ninguna palabra empieza así, nombres que contienen el texto; si tampoco, coincidencias aproximadas.')
+    .optional(),
   tipoDocumento: z.enum(TIPOS_DOCUMENTO).optional(),
   numeroDocumento: z.string().max(20).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),

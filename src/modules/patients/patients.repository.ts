@@ -63,13 +63,14 @@ export const patientsRepository = {
 
   /**
    * Name search, in steps, each run only when the one before found nothing:
-   *  1. exact HC number / document hits (always listed first) plus names having a word that
-   *     starts with each typed word, in any order (`patient_search_words`, an index-only range
-   *     scan per word); names with more whole-word matches rank first, then by surname;
+   *  1. exact HC number / document hits (always listed first) plus names having, for every typed
+   *     word and in any order, a word that starts with it; names with more whole-word matches
+   *     rank first, then by the folded surname-first key. One typed word: `byWordPrefix` (word
+   *     index, index-only, so thousands of namesakes are ranked and counted without reading
+   *     their rows); several: `byWordPrefixes` (trigram intersection, then a word-start check);
    *  2. names containing every typed word anywhere (trigram index), ranked by word similarity;
    *  3. fuzzy matches for typos (`<%`, also the trigram index), for queries of 4+ characters.
-   * Step 1 serves what receptionists type (beginnings of names) without reading the wide
-   * patient rows of thousands of namesakes; the exact total comes from the same pass.
+   * Totals are exact in every step.
    */
   async search(db: DbOrTx, params: SearchParams): Promise<{ rows: PatientRow[]; total: number }> {
     const base: SQL[] = [isNull(patients.mergedInto)];
@@ -114,7 +115,7 @@ export const patientsRepository = {
     const result = await this.page(db, and(...base, ...conditions)!, wholeWords, { limit: Math.max(page.limit, 1), offset: page.offset });
     return { rows: page.limit > 0 ? result.rows : [], total: result.total };
   },
-  /** Step 1 for one typed word: live patients with a name word starting with it (index-only scan of the word index). */
+  /** Step 1 through the word index: live patients with, for every token, a name word starting with it (index-only range scans). */
   async byWordPrefix(db: DbOrTx, tokens: string[], tipoDocumento: string | undefined, exclude: string[], limit: number, offset: number): Promise<{ rows: PatientRow[]; total: number }> {
     // Tokens hold only letters, digits, spaces, apostrophes and hyphens (searchTokens), so no LIKE metacharacter.
     // Token i sets bit i: a patient matches when every bit is set; rank = how many tokens are whole words.

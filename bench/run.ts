@@ -28,6 +28,8 @@ const { values } = parseArgs({ options: {
   // CI smoke: fail when a scenario completed nothing or got errors (never on timings).
   check: { type: 'boolean', default: false },
   out: { type: 'string' },
+  // Writes a V8 CPU profile of each API process into this directory (open with Chrome DevTools).
+  profile: { type: 'string' },
 } });
 const serverUrl = process.env.BENCH_DATABASE_URL;
 if (!serverUrl) throw new Error('BENCH_DATABASE_URL is not set (npm run bench starts a PostgreSQL when it is unset)');
@@ -76,7 +78,8 @@ async function startApi(port: number, extraEnv: Record<string, string>): Promise
   // The compiled server, as production runs it (tsc output, no on-the-fly transpiler).
   const build = spawnSync('npm', ['run', 'build'], { stdio: ['ignore', 'ignore', 'inherit'] });
   if (build.status !== 0) throw new Error('npm run build failed');
-  const child = spawn(process.execPath, ['dist/src/server.js'], {
+  const profile = values.profile ? ['--cpu-prof', `--cpu-prof-dir=${values.profile}`] : [];
+  const child = spawn(process.execPath, [...profile, 'dist/src/server.js'], {
     stdio: ['ignore', 'ignore', 'inherit'],
     env: { ...process.env, ...secrets, ...extraEnv, DATABASE_URL: dbUrl, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'silent',
       BCRYPT_COST: '12', JWT_ACCESS_TTL_SECONDS: '7200', DATABASE_POOL_MAX: process.env.DATABASE_POOL_MAX ?? '20', HCE_WORKERS: values.workers,

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, isNull, sql, type Placeholder, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import { allOn } from '../../db/all-on.js';
 import { prepared } from '../../db/prepared.js';
@@ -37,10 +37,15 @@ export const patientsRepository = {
     const [row] = await db.select().from(patients).where(eq(patients.id, id)).limit(1).for('update');
     return row;
   },
+  /** The live patient with this document (a merged duplicate only when no live one has it); one blind index per data key. */
   async findByDocument(db: DbOrTx, tipo: string, indexes: string[]): Promise<PatientRow | undefined> {
-    const [row] = await db.select().from(patients)
-      .where(and(eq(patients.tipoDocumento, tipo), inArray(patients.numeroDocumentoBidx, indexes)))
+    // The index list is one array parameter (`= ANY`), so the prepared statement fits any number of keys.
+    const query = (root: DbOrTx, tipoValue: Placeholder | string, indexValues: Placeholder | SQL) => root.select().from(patients)
+      .where(and(eq(patients.tipoDocumento, tipoValue), sql`${patients.numeroDocumentoBidx} = ANY(${indexValues}::text[])`))
       .orderBy(sql`${patients.mergedInto} IS NOT NULL`).limit(1);
+    const statement = prepared(db, 'patients_by_document', (root) =>
+      query(root, sql.placeholder('tipo'), sql.placeholder('indexes')).prepare('patients_by_document'));
+    const [row] = statement ? await statement.execute({ tipo, indexes }) : await query(db, tipo, sql`${sql.param(indexes)}`);
     return row;
   },
   async findByIds(db: DbOrTx, ids: string[]): Promise<PatientRow[]> {

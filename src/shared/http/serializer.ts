@@ -35,7 +35,8 @@ function compile(route: RouteSchema): Serialize {
     const { $schema: _draft, ...json } = z.toJSONSchema(schema, { io: 'output', unrepresentable: 'throw', target: 'draft-7' }) as Record<string, unknown>;
     serialize = fastJson(simplifyNullable(json) as Parameters<typeof fastJson>[0]) as Serialize;
   } catch {
-    serialize = zodSerializerCompiler(route) as Serialize;
+    // Not cached: the Zod serializer names its route in errors, and shared schemas serve many routes.
+    return zodSerializerCompiler(route) as Serialize;
   }
   compiled.set(schema, serialize);
   return serialize;

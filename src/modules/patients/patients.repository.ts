@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, inArray, isNull, sql, type Placeholder, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, isNull, sql, type Placeholder, type SQL, type SQLWrapper } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import { allOn } from '../../db/all-on.js';
 import { prepared } from '../../db/prepared.js';
@@ -25,6 +25,11 @@ const summaryColumns = {
   fechaNacimiento: patients.fechaNacimiento, sexo: patients.sexo,
 };
 export type PatientSummaryRow = Pick<PatientRow, keyof typeof summaryColumns>;
+
+/** `column` is none of these ids (one array parameter). */
+function notAny(column: SQLWrapper, ids: string[]): SQL {
+  return sql`${column} <> ALL(${sql.param(ids)}::uuid[])`;
+}
 
 export const patientsRepository = {
   async findById(db: DbOrTx, id: string): Promise<PatientRow | undefined> {
@@ -93,7 +98,7 @@ export const patientsRepository = {
       const page = { limit: Math.max(params.limit - fromHits.length, 0), offset: Math.max(params.offset - hits.length, 0) };
       const exclude = hits.map((h) => h.id);
       const words = tokens.length === 1
-        ? await this.byWordPrefix(db, tokens, params.tipoDocumento, exclude, page.limit, page.offset)
+        ? await this.byWordPrefix(db, tokens[0]!, params.tipoDocumento, exclude, page.limit, page.offset)
         : await this.byWordPrefixes(db, base, tokens, exclude, page);
       if (hits.length + words.total > 0) return { rows: [...fromHits, ...words.rows], total: hits.length + words.total };
     }
@@ -115,31 +120,25 @@ export const patientsRepository = {
     // `|| ''` keeps the word-start check out of the trigram index condition: it repeats the LIKE's
     // trigrams, and intersecting them twice doubled the index work at 200,000 patients.
     const conditions = tokens.flatMap((t) => [sql`${patients.nombreBusqueda} LIKE ${'%' + t + '%'}`, sql`(${patients.nombreBusqueda} || '') ~ ${"(^|[ '-])" + t}`]);
-    if (exclude.length > 0) conditions.push(sql`${patients.id} <> ALL(${`{${exclude.join(',')}}`}::uuid[])`);
+    if (exclude.length > 0) conditions.push(notAny(patients.id, exclude));
     const wholeWords = sql.join(tokens.map((t) => sql`(${patients.nombreBusqueda} ~ ${"(^|[ '-])" + t + "($|[ '-])"})::int`), sql` + `);
     const result = await this.page(db, and(...base, ...conditions)!, wholeWords, { limit: Math.max(page.limit, 1), offset: page.offset });
     return { rows: page.limit > 0 ? result.rows : [], total: result.total };
   },
-  /** Step 1 through the word index: live patients with, for every token, a name word starting with it (index-only range scans). */
-  async byWordPrefix(db: DbOrTx, tokens: string[], tipoDocumento: string | undefined, exclude: string[], limit: number, offset: number): Promise<{ rows: PatientRow[]; total: number }> {
+  /** Step 1 for one typed word: live patients with a name word starting with it (index-only range scan of the word index). */
+  async byWordPrefix(db: DbOrTx, token: string, tipoDocumento: string | undefined, exclude: string[], limit: number, offset: number): Promise<{ rows: PatientRow[]; total: number }> {
     // Tokens hold only letters, digits, spaces, apostrophes and hyphens (searchTokens), so no LIKE metacharacter.
-    // Token i sets bit i: a patient matches when every bit is set; rank = how many tokens are whole words.
-    // (Bit masks instead of count(DISTINCT …), which forces a sort of every candidate.)
-    const perToken = tokens.map((t, i) => sql`SELECT ${sql.raw(String(1 << i))} AS bit, patient_id, sort_key, word = ${t} AS whole FROM patient_search_words
-      WHERE word LIKE ${t + '%'}${tipoDocumento ? sql` AND tipo_documento = ${tipoDocumento}` : sql``}`);
-    const all = (1 << tokens.length) - 1;
-    const excluded = exclude.length > 0 ? sql`WHERE patient_id <> ALL(${`{${exclude.join(',')}}`}::uuid[])` : sql``;
+    const matches = sql`SELECT patient_id, sort_key, bool_or(word = ${token}) AS whole FROM patient_search_words
+      WHERE word LIKE ${token + '%'}${tipoDocumento ? sql` AND tipo_documento = ${tipoDocumento}` : sql``}${exclude.length > 0 ? sql` AND ${notAny(sql`patient_id`, exclude)}` : sql``}
+      GROUP BY patient_id, sort_key`;
     const result = await db.execute<{ patient_id: string; total: string | number }>(sql`
-      SELECT patient_id, count(*) OVER () AS total FROM (${sql.join(perToken, sql` UNION ALL `)}) AS m ${excluded}
-      GROUP BY patient_id, sort_key HAVING bit_or(bit) = ${all}
-      ORDER BY bit_count(bit_or(CASE WHEN whole THEN bit ELSE 0 END)::bit(8)) DESC, sort_key, patient_id
-      LIMIT ${Math.max(limit, 1)} OFFSET ${offset}`);
+      SELECT patient_id, count(*) OVER () AS total FROM (${matches}) AS m
+      ORDER BY whole DESC, sort_key, patient_id LIMIT ${Math.max(limit, 1)} OFFSET ${offset}`);
     const found = result.rows;
     if (found.length === 0) {
       if (offset === 0) return { rows: [], total: 0 };
       // A page past the end still reports how many there are.
-      const counted = await db.execute<{ n: string | number }>(sql`SELECT count(*) AS n FROM (SELECT patient_id FROM (${sql.join(perToken, sql` UNION ALL `)}) AS m ${excluded}
-        GROUP BY patient_id HAVING bit_or(bit) = ${all}) AS g`);
+      const counted = await db.execute<{ n: string | number }>(sql`SELECT count(*) AS n FROM (${matches}) AS m`);
       return { rows: [], total: Number(counted.rows[0]?.n ?? 0) };
     }
     const ids = limit > 0 ? found.map((r) => r.patient_id) : [];

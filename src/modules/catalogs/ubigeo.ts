@@ -30,13 +30,22 @@ export class Ubigeo {
   readonly provincias: UbigeoFile['provincias'];
   readonly distritos: UbigeoDistrict[];
   private readonly districtByInei = new Map<string, UbigeoDistrict>();
+  /** Folded names, computed once: resolve() runs on every patient write. */
+  private readonly folded = new Map<object, string>();
+  /** Folded "distrito provincia departamento" for the free-text search. */
+  private readonly foldedPlace = new Map<UbigeoDistrict, string>();
 
   constructor(data: UbigeoFile) {
     this.fuente = data.fuente;
     this.departamentos = data.departamentos;
     this.provincias = data.provincias;
     this.distritos = data.distritos;
-    for (const d of data.distritos) this.districtByInei.set(d.inei, d);
+    for (const d of data.distritos) {
+      this.districtByInei.set(d.inei, d);
+      this.folded.set(d, fold(d.distrito));
+      this.foldedPlace.set(d, fold(`${d.distrito} ${d.provincia} ${d.departamento}`));
+    }
+    for (const x of [...data.departamentos, ...data.provincias]) this.folded.set(x, fold(x.nombre));
   }
 
   static load(file = join(seedsFolder, 'ubigeo.json')): Ubigeo {
@@ -50,13 +59,17 @@ export class Ubigeo {
   /** A department by INEI code or name (accent- and case-insensitive). */
   findDepartamento(value: string) {
     const v = value.trim();
-    return /^\d{2}$/.test(v) ? this.departamentos.find((d) => d.inei === v) : this.departamentos.find((d) => fold(d.nombre) === fold(v));
+    if (/^\d{2}$/.test(v)) return this.departamentos.find((d) => d.inei === v);
+    const name = fold(v);
+    return this.departamentos.find((d) => this.folded.get(d) === name);
   }
 
   findProvincias(value: string, departamentoInei?: string) {
     const v = value.trim();
+    const code = /^\d{4}$/.test(v);
+    const name = code ? v : fold(v);
     return this.provincias.filter((p) =>
-      (/^\d{4}$/.test(v) ? p.inei === v : fold(p.nombre) === fold(v)) && (!departamentoInei || p.departamento_inei === departamentoInei));
+      (code ? p.inei === v : this.folded.get(p) === name) && (!departamentoInei || p.departamento_inei === departamentoInei));
   }
 
   /**
@@ -81,7 +94,9 @@ export class Ubigeo {
     const prov = this.findProvincias(provincia!, dep.inei)[0];
     if (!prov) return { errors: [{ path: 'provincia', message: `La provincia '${provincia}' no pertenece al departamento ${dep.nombre}.` }] };
     const v = distrito!.trim();
-    const district = this.distritos.find((d) => d.inei.startsWith(prov.inei) && (/^\d{6}$/.test(v) ? d.inei === v : fold(d.distrito) === fold(v)));
+    const code = /^\d{6}$/.test(v);
+    const name = code ? v : fold(v);
+    const district = this.distritos.find((d) => d.inei.startsWith(prov.inei) && (code ? d.inei === v : this.folded.get(d) === name));
     if (!district) return { errors: [{ path: 'distrito', message: `El distrito '${distrito}' no pertenece a la provincia ${prov.nombre} (${dep.nombre}).` }] };
     return { district, errors: [] };
   }
@@ -89,9 +104,9 @@ export class Ubigeo {
   search(query: string, limit: number, offset: number): { data: UbigeoDistrict[]; total: number } {
     const q = fold(query);
     const matches = this.distritos.filter((d) => d.inei.startsWith(q) || (d.reniec ?? '').startsWith(q) ||
-      fold(`${d.distrito} ${d.provincia} ${d.departamento}`).includes(q));
+      this.foldedPlace.get(d)!.includes(q));
     // Exact district names first, then by code.
-    matches.sort((a, b) => Number(fold(b.distrito) === q) - Number(fold(a.distrito) === q) || a.inei.localeCompare(b.inei));
+    matches.sort((a, b) => Number(this.folded.get(b) === q) - Number(this.folded.get(a) === q) || a.inei.localeCompare(b.inei));
     return { data: matches.slice(offset, offset + limit), total: matches.length };
   }
 }

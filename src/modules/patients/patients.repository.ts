@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, inArray, isNull, sql, type Placeholder, type SQL, type SQLWrapper } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, isNull, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import { allOn } from '../../db/all-on.js';
 import { prepared } from '../../db/prepared.js';
@@ -35,7 +35,7 @@ export const patientsRepository = {
   async findById(db: DbOrTx, id: string): Promise<PatientRow | undefined> {
     const statement = prepared(db, 'patients_by_id', (root) =>
       root.select().from(patients).where(eq(patients.id, sql.placeholder('id'))).limit(1).prepare('patients_by_id'));
-    const [row] = statement ? await statement.execute({ id }) : await db.select().from(patients).where(eq(patients.id, id)).limit(1);
+    const [row] = await statement.execute({ id });
     return row;
   },
   async findByIdForUpdate(db: DbOrTx, id: string): Promise<PatientRow | undefined> {
@@ -45,12 +45,10 @@ export const patientsRepository = {
   /** The live patient with this document (a merged duplicate only when no live one has it); one blind index per data key. */
   async findByDocument(db: DbOrTx, tipo: string, indexes: string[]): Promise<PatientRow | undefined> {
     // The index list is one array parameter (`= ANY`), so the prepared statement fits any number of keys.
-    const query = (root: DbOrTx, tipoValue: Placeholder | string, indexValues: Placeholder | SQL) => root.select().from(patients)
-      .where(and(eq(patients.tipoDocumento, tipoValue), sql`${patients.numeroDocumentoBidx} = ANY(${indexValues}::text[])`))
-      .orderBy(sql`${patients.mergedInto} IS NOT NULL`).limit(1);
-    const statement = prepared(db, 'patients_by_document', (root) =>
-      query(root, sql.placeholder('tipo'), sql.placeholder('indexes')).prepare('patients_by_document'));
-    const [row] = statement ? await statement.execute({ tipo, indexes }) : await query(db, tipo, sql`${sql.param(indexes)}`);
+    const statement = prepared(db, 'patients_by_document', (root) => root.select().from(patients)
+      .where(and(eq(patients.tipoDocumento, sql.placeholder('tipo')), sql`${patients.numeroDocumentoBidx} = ANY(${sql.placeholder('indexes')}::text[])`))
+      .orderBy(sql`${patients.mergedInto} IS NOT NULL`).limit(1).prepare('patients_by_document'));
+    const [row] = await statement.execute({ tipo, indexes });
     return row;
   },
   async findByIds(db: DbOrTx, ids: string[]): Promise<PatientRow[]> {
@@ -67,7 +65,9 @@ export const patientsRepository = {
     return Number(result.rows[0]!.n);
   },
   async hcExists(db: DbOrTx, hc: string): Promise<boolean> {
-    const [row] = await db.select({ id: patients.id }).from(patients).where(eq(patients.numeroHistoriaClinica, hc)).limit(1);
+    const statement = prepared(db, 'patients_hc_exists', (root) => root.select({ id: patients.id }).from(patients)
+      .where(eq(patients.numeroHistoriaClinica, sql.placeholder('hc'))).limit(1).prepare('patients_hc_exists'));
+    const [row] = await statement.execute({ hc });
     return Boolean(row);
   },
 

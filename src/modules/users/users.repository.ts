@@ -23,7 +23,7 @@ function select(db: DbOrTx) {
 export const usersRepository = {
   async findById(db: DbOrTx, id: string): Promise<UserRow | undefined> {
     const statement = prepared(db, 'users_by_id', (root) => select(root).where(eq(users.id, sql.placeholder('id'))).limit(1).prepare('users_by_id'));
-    const [row] = statement ? await statement.execute({ id }) : await select(db).where(eq(users.id, id)).limit(1);
+    const [row] = await statement.execute({ id });
     return row;
   },
   async findByEmail(db: DbOrTx, email: string): Promise<UserRow | undefined> {

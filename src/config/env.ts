@@ -54,6 +54,7 @@ const envSchema = z.object({
   TRUST_PROXY: bool.default(false),
   SHUTDOWN_TIMEOUT_MS: positiveInt.default(10000),
   HCE_WORKERS: positiveInt.max(64).default(1),
+  HCE_WORKER_HEAP_MB: z.coerce.number().int().min(0).max(65536).default(512),
   BCRYPT_COST: z.coerce.number().int().min(4).max(15).default(12),
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'debe ser una URL smtp:// o smtps://').optional(),
   MAIL_FROM: z.string().min(3).default('HCE <no-reply@hce.local>'),

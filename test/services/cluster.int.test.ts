@@ -104,7 +104,10 @@ describe.runIf(ready)('two instances behind nginx with Redis', () => {
     dirs.push(dir);
     const workers = await startServer(serverEnv(databaseUrl, dir, port, { REDIS_URL: REDIS_URL!, HCE_WORKERS: '2' }));
     const pid = workers.child.pid!;
-    expect(readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/)).toHaveLength(2);
+    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/);
+    expect(children).toHaveLength(2);
+    // Each worker runs with the heap cap (HCE_WORKER_HEAP_MB, default 512) that keeps its RSS near 200 MB.
+    for (const child of children) expect(readFileSync(`/proc/${child}/cmdline`, 'utf8').split('\0')).toContain('--max-old-space-size=512');
     const token = await login(workers.url, ADMIN.email, ADMIN.password);
     const statuses = await Promise.all(Array.from({ length: 40 }, () => api(workers.url, 'GET', '/api/v1/auth/me', token).then((r) => r.status)));
     expect(statuses).toEqual(Array(40).fill(200));

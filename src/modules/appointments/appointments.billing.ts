@@ -1,4 +1,5 @@
 import { and, asc, eq, gte, ne, notInArray, or, sql } from 'drizzle-orm';
+import { prepared } from '../../db/prepared.js';
 import type { DbOrTx, Tx } from '../../db/client.js';
 import { canonicalJson } from '../../shared/canonical-json.js';
 import type { AuditActor, AuditService } from '../audit/audit.service.js';
@@ -43,7 +44,9 @@ export class AppointmentsIntegrations {
   }
 
   async findByExternalCodeForUpdate(tx: Tx, code: string): Promise<AppointmentRow | undefined> {
-    const [row] = await tx.select().from(appointments).where(eq(appointments.codigoExternoCita, code)).limit(1).for('update');
+    const statement = prepared(tx, 'appointments_by_external_code_for_update', (root) => root.select().from(appointments)
+      .where(eq(appointments.codigoExternoCita, sql.placeholder('code'))).limit(1).for('update').prepare('appointments_by_external_code_for_update'));
+    const [row] = await statement.execute({ code });
     return row;
   }
 
@@ -53,11 +56,12 @@ export class AppointmentsIntegrations {
    * transaction are not candidates: that would move a second payment onto them.
    */
   async findSlotMatch(tx: Tx, slot: { patientId: string; doctorId: string; fecha: string; hora: string; idTransaccionVentas: string }): Promise<AppointmentRow | undefined> {
-    const [row] = await tx.select().from(appointments).where(and(
-      eq(appointments.patientId, slot.patientId), eq(appointments.doctorId, slot.doctorId),
-      eq(appointments.fecha, slot.fecha), eq(appointments.hora, slot.hora), ne(appointments.estado, 'CANCELADA'),
-      or(sql`${appointments.idTransaccionVentas} IS NULL`, eq(appointments.idTransaccionVentas, slot.idTransaccionVentas), eq(appointments.infoPago, 'ANULADO')),
-    )).orderBy(sql`${appointments.estado} = 'PENDIENTE' DESC`, asc(appointments.createdAt)).limit(1).for('update');
+    const statement = prepared(tx, 'appointments_slot_match', (root) => root.select().from(appointments).where(and(
+      eq(appointments.patientId, sql.placeholder('patientId')), eq(appointments.doctorId, sql.placeholder('doctorId')),
+      eq(appointments.fecha, sql.placeholder('fecha')), eq(appointments.hora, sql.placeholder('hora')), ne(appointments.estado, 'CANCELADA'),
+      or(sql`${appointments.idTransaccionVentas} IS NULL`, eq(appointments.idTransaccionVentas, sql.placeholder('idTransaccionVentas')), eq(appointments.infoPago, 'ANULADO')),
+    )).orderBy(sql`${appointments.estado} = 'PENDIENTE' DESC`, asc(appointments.createdAt)).limit(1).for('update').prepare('appointments_slot_match'));
+    const [row] = await statement.execute(slot);
     return row;
   }
 

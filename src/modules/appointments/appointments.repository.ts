@@ -1,4 +1,5 @@
 import { and, asc, count, eq, gte, lte, ne, sql, type SQL } from 'drizzle-orm';
+import { prepared } from '../../db/prepared.js';
 import type { DbOrTx } from '../../db/client.js';
 import { appointments } from './appointments.table.js';
 
@@ -22,7 +23,9 @@ export const appointmentsRepository = {
     return row;
   },
   async findByIdForUpdate(db: DbOrTx, id: string): Promise<AppointmentRow | undefined> {
-    const [row] = await db.select().from(appointments).where(eq(appointments.id, id)).limit(1).for('update');
+    const statement = prepared(db, 'appointments_by_id_for_update', (root) =>
+      root.select().from(appointments).where(eq(appointments.id, sql.placeholder('id'))).limit(1).for('update').prepare('appointments_by_id_for_update'));
+    const [row] = await statement.execute({ id });
     return row;
   },
   async findByExternalCode(db: DbOrTx, code: string): Promise<AppointmentRow | undefined> {
@@ -31,11 +34,12 @@ export const appointmentsRepository = {
   },
   /** The appointment a new or moved slot collides with (same doctor, overlapping, not cancelled). */
   async findOverlap(db: DbOrTx, doctorId: string, startsAt: Date, endsAt: Date, excludeId?: string): Promise<AppointmentRow | undefined> {
-    const [row] = await db.select().from(appointments).where(and(
-      eq(appointments.doctorId, doctorId), ne(appointments.estado, 'CANCELADA'), eq(appointments.sobrecupo, false),
-      sql`tstzrange(${appointments.startsAt}, ${appointments.endsAt}, '[)') && tstzrange(${startsAt.toISOString()}::timestamptz, ${endsAt.toISOString()}::timestamptz, '[)')`,
-      excludeId ? ne(appointments.id, excludeId) : undefined,
-    )).limit(1);
+    const statement = prepared(db, 'appointments_overlap', (root) => root.select().from(appointments).where(and(
+      eq(appointments.doctorId, sql.placeholder('doctorId')), ne(appointments.estado, 'CANCELADA'), eq(appointments.sobrecupo, false),
+      sql`tstzrange(${appointments.startsAt}, ${appointments.endsAt}, '[)') && tstzrange(${sql.placeholder('startsAt')}::timestamptz, ${sql.placeholder('endsAt')}::timestamptz, '[)')`,
+      sql`${appointments.id} IS DISTINCT FROM ${sql.placeholder('excludeId')}::uuid`,
+    )).limit(1).prepare('appointments_overlap'));
+    const [row] = await statement.execute({ doctorId, startsAt: startsAt.toISOString(), endsAt: endsAt.toISOString(), excludeId: excludeId ?? null });
     return row;
   },
   async list(db: DbOrTx, f: AppointmentFilter): Promise<{ rows: AppointmentRow[]; total: number }> {

@@ -1,5 +1,6 @@
 import { asc, eq, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../../db/client.js';
+import { prepared } from '../../db/prepared.js';
 import { uniqueViolation } from '../../shared/db-errors.js';
 import { AppError, ConflictError, NotFoundError, ValidationError } from '../../shared/errors.js';
 import type { AuditActor, AuditService } from '../audit/audit.service.js';
@@ -33,7 +34,9 @@ export class ServiceTypesService {
   }
 
   async find(db: DbOrTx, id: string): Promise<ServiceTypeRow | undefined> {
-    const [row] = await db.select().from(serviceTypes).where(eq(serviceTypes.id, id)).limit(1);
+    const statement = prepared(db, 'service_types_by_id', (root) =>
+      root.select().from(serviceTypes).where(eq(serviceTypes.id, sql.placeholder('id'))).limit(1).prepare('service_types_by_id'));
+    const [row] = await statement.execute({ id });
     return row;
   }
 
@@ -50,7 +53,9 @@ export class ServiceTypesService {
   }
 
   async findBySalesCode(db: DbOrTx, code: string): Promise<ServiceTypeRow | undefined> {
-    const [row] = await db.select().from(serviceTypes).where(eq(serviceTypes.codigoVentas, code)).limit(1);
+    const statement = prepared(db, 'service_types_by_sales_code', (root) =>
+      root.select().from(serviceTypes).where(eq(serviceTypes.codigoVentas, sql.placeholder('code'))).limit(1).prepare('service_types_by_sales_code'));
+    const [row] = await statement.execute({ code });
     return row;
   }
 

@@ -62,8 +62,10 @@ export const usersRepository = {
   },
   /** A MEDICO by their billing-system code, CMP or document blind index. */
   async findMedicoByIdentifier(db: DbOrTx, identifier: string, documentIndexes: string[]): Promise<UserRow[]> {
-    const conditions = [eq(users.codigoExterno, identifier), eq(users.cmp, identifier)];
-    if (documentIndexes.length) conditions.push(inArray(users.numeroDocumentoBidx, documentIndexes));
-    return select(db).where(and(eq(roles.name, 'MEDICO'), sql`(${sql.join(conditions, sql` OR `)})`));
+    // The blind indexes (one per data key) are one array parameter, so one prepared statement fits any keyring.
+    const statement = prepared(db, 'users_medico_by_identifier', (root) => select(root).where(and(eq(roles.name, 'MEDICO'),
+      sql`(${users.codigoExterno} = ${sql.placeholder('identifier')} OR ${users.cmp} = ${sql.placeholder('identifier')} OR ${users.numeroDocumentoBidx} = ANY(${sql.placeholder('indexes')}::text[]))`))
+      .prepare('users_medico_by_identifier'));
+    return statement.execute({ identifier, indexes: documentIndexes });
   },
 };

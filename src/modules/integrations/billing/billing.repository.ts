@@ -1,5 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../../db/client.js';
+import { prepared } from '../../../db/prepared.js';
 import { billingTransactions, integrationLog } from './billing.table.js';
 
 export type BillingTransactionRow = typeof billingTransactions.$inferSelect;
@@ -7,7 +8,9 @@ export type IntegrationLogEntry = typeof integrationLog.$inferInsert;
 
 export const salesRepository = {
   async findForUpdate(db: DbOrTx, idTransaccionVentas: string): Promise<BillingTransactionRow | undefined> {
-    const [row] = await db.select().from(billingTransactions).where(eq(billingTransactions.idTransaccionVentas, idTransaccionVentas)).limit(1).for('update');
+    const statement = prepared(db, 'billing_transaction_for_update', (root) => root.select().from(billingTransactions)
+      .where(eq(billingTransactions.idTransaccionVentas, sql.placeholder('id'))).limit(1).for('update').prepare('billing_transaction_for_update'));
+    const [row] = await statement.execute({ id: idTransaccionVentas });
     return row;
   },
   async insert(db: DbOrTx, values: typeof billingTransactions.$inferInsert): Promise<void> {

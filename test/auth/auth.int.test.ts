@@ -78,6 +78,13 @@ describe('login, tokens and sessions', () => {
     const none = `${Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url')}.${tamperedPayload}.`;
     expect((await me(`Bearer ${none}`)).statusCode).toBe(401);
     expect((await me(`Bearer ${user.token}`)).statusCode).toBe(200);
+
+    // A token that worked (and is remembered as verified) still stops at its exp.
+    const shortLived = await base().setProtectedHeader({ alg: 'HS256' }).setIssuedAt().setExpirationTime(Math.floor(Date.now() / 1000) + 2).sign(key);
+    expect((await me(`Bearer ${shortLived}`)).statusCode).toBe(200);
+    expect((await me(`Bearer ${shortLived}`)).statusCode).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 2100));
+    expect((await me(`Bearer ${shortLived}`)).json().code).toBe('TOKEN_EXPIRED');
   });
 
   it('rotates refresh tokens and revokes the whole family when a spent one is reused', async () => {

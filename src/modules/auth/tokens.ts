@@ -14,8 +14,18 @@ export interface AccessClaims {
   pcv: number;
 }
 
+/** How many verified access tokens are remembered (one per active session is plenty). */
+const VERIFIED_CACHE_SIZE = 5000;
+
 export class TokenService {
   private readonly key: Promise<webcrypto.CryptoKey>;
+  /**
+   * Access tokens already verified, by their full text (signature included, so only the
+   * exact token that passed maps to its claims), until their exp. A client sends the same
+   * token on every request; WebCrypto's HMAC check costs more than the rest of the
+   * authentication. Revocation is unaffected: the user's state is checked on every request.
+   */
+  private readonly verified = new Map<string, { claims: AccessClaims; expiresAtMs: number }>();
 
   constructor(secret: string, private readonly accessTtlSeconds: number) {
     // Imported once: given raw bytes, jose would import the key again on every verification.
@@ -36,6 +46,12 @@ export class TokenService {
 
   /** Only HS256 with our key, issuer and audience is accepted (no `alg: none`, no RS/HS confusion). */
   async verifyAccess(token: string): Promise<AccessClaims | { error: 'expired' | 'invalid' }> {
+    const known = this.verified.get(token);
+    if (known) {
+      if (Date.now() < known.expiresAtMs) return known.claims;
+      this.verified.delete(token);
+      return { error: 'expired' };
+    }
     try {
       const { payload } = await jwtVerify(token, await this.key, {
         algorithms: ['HS256'],
@@ -46,7 +62,11 @@ export class TokenService {
       if (payload.typ !== 'access' || typeof payload.role !== 'string' || typeof payload.email !== 'string' || typeof payload.pcv !== 'number') {
         return { error: 'invalid' };
       }
-      return { sub: payload.sub!, role: payload.role as RoleName, email: payload.email, iat: payload.iat!, pcv: payload.pcv };
+      const claims: AccessClaims = { sub: payload.sub!, role: payload.role as RoleName, email: payload.email, iat: payload.iat!, pcv: payload.pcv };
+      // Oldest first out (a Map keeps insertion order).
+      if (this.verified.size >= VERIFIED_CACHE_SIZE) this.verified.delete(this.verified.keys().next().value!);
+      this.verified.set(token, { claims, expiresAtMs: payload.exp! * 1000 });
+      return claims;
     } catch (error) {
       return { error: error instanceof joseErrors.JWTExpired ? 'expired' : 'invalid' };
     }

@@ -76,6 +76,19 @@ describe('patient search', () => {
     expect(await found('nun jose')).toEqual([ids.jose, ids.josefa]);
   });
 
+  it('pages whole-word matches in list order, then the words that only begin with the text', async () => {
+    const make = (nombres: string, apellidoPaterno: string) => createPatient(t, user, { nombres, apellidoPaterno, apellidoMaterno: null });
+    // Created out of order: the list order comes from the names, not from insertion.
+    const carla = await make('Carla', 'Chunga');
+    const zoe = await make('Zoe', 'Chungara');
+    const ana = await make('Ana', 'Chunga');
+    const abel = await make('Abel', 'Chungará');
+    const beto = await make('Beto', 'Chunga');
+    const pages = await Promise.all([0, 2, 4].map((offset) => search('chunga', `&limit=2&offset=${offset}`)));
+    expect(pages.map((p) => p.json().total)).toEqual([5, 5, 5]);
+    expect(pages.flatMap((p) => p.json().data.map((d: { id: string }) => d.id))).toEqual([ana.id, beto.id, carla.id, abel.id, zoe.id]);
+  });
+
   it('falls back to words containing the text when no word starts with it', async () => {
     // No name word starts with "unez"; Núñez contains it.
     expect((await found('unez')).sort()).toEqual([ids.jose, ids.josefa, ids.ana].sort());

@@ -128,9 +128,27 @@ export const patientsRepository = {
   /** Step 1 for one typed word: live patients with a name word starting with it (index-only range scan of the word index). */
   async byWordPrefix(db: DbOrTx, token: string, tipoDocumento: string | undefined, exclude: string[], limit: number, offset: number): Promise<{ rows: PatientRow[]; total: number }> {
     // Tokens hold only letters, digits, spaces, apostrophes and hyphens (searchTokens), so no LIKE metacharacter.
+    const filters = sql`${tipoDocumento ? sql` AND tipo_documento = ${tipoDocumento}` : sql``}${exclude.length > 0 ? sql` AND ${notAny(sql`patient_id`, exclude)}` : sql``}`;
+    const rowsFor = async (ids: string[]) => {
+      const byId = new Map((await this.findByIds(db, ids)).map((r) => [r.id, r]));
+      return ids.map((id) => byId.get(id)).filter((r): r is PatientRow => r !== undefined);
+    };
+    if (limit > 0) {
+      // Whole-word matches rank first, in list order, which is the index's own order for one
+      // word: when they fill the page it is read straight from the index (a common surname has
+      // thousands), and only the total still spans every word starting with the token.
+      const exact = await db.execute<{ patient_id: string }>(sql`SELECT patient_id FROM patient_search_words
+        WHERE word = ${token}${filters} ORDER BY sort_key, patient_id LIMIT ${limit} OFFSET ${offset}`);
+      if (exact.rows.length === limit) {
+        const [rows, counted] = await allOn(db, [
+          () => rowsFor(exact.rows.map((r) => r.patient_id)),
+          () => db.execute<{ n: string | number }>(sql`SELECT count(DISTINCT patient_id) AS n FROM patient_search_words WHERE word LIKE ${token + '%'}${filters}`),
+        ] as const);
+        return { rows, total: Number(counted.rows[0]?.n ?? 0) };
+      }
+    }
     const matches = sql`SELECT patient_id, sort_key, bool_or(word = ${token}) AS whole FROM patient_search_words
-      WHERE word LIKE ${token + '%'}${tipoDocumento ? sql` AND tipo_documento = ${tipoDocumento}` : sql``}${exclude.length > 0 ? sql` AND ${notAny(sql`patient_id`, exclude)}` : sql``}
-      GROUP BY patient_id, sort_key`;
+      WHERE word LIKE ${token + '%'}${filters} GROUP BY patient_id, sort_key`;
     const result = await db.execute<{ patient_id: string; total: string | number }>(sql`
       SELECT patient_id, count(*) OVER () AS total FROM (${matches}) AS m
       ORDER BY whole DESC, sort_key, patient_id LIMIT ${Math.max(limit, 1)} OFFSET ${offset}`);
@@ -141,9 +159,7 @@ export const patientsRepository = {
       const counted = await db.execute<{ n: string | number }>(sql`SELECT count(*) AS n FROM (${matches}) AS m`);
       return { rows: [], total: Number(counted.rows[0]?.n ?? 0) };
     }
-    const ids = limit > 0 ? found.map((r) => r.patient_id) : [];
-    const byId = new Map((await this.findByIds(db, ids)).map((r) => [r.id, r]));
-    return { rows: ids.map((id) => byId.get(id)).filter((r): r is PatientRow => r !== undefined), total: Number(found[0]!.total) };
+    return { rows: limit > 0 ? await rowsFor(found.map((r) => r.patient_id)) : [], total: Number(found[0]!.total) };
   },
   async page(db: DbOrTx, where: SQL, rank: SQL | undefined, params: { limit: number; offset: number }): Promise<{ rows: PatientRow[]; total: number }> {
     // Ranked results break ties by the folded surname-first key, as the word index does.

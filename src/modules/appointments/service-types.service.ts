@@ -42,7 +42,9 @@ export class ServiceTypesService {
 
   async findByIds(db: DbOrTx, ids: string[]): Promise<Map<string, ServiceTypeRow>> {
     if (ids.length === 0) return new Map();
-    const rows = await db.select().from(serviceTypes).where(sql`${serviceTypes.id} IN ${[...new Set(ids)]}`);
+    const statement = prepared(db, 'service_types_by_ids', (root) => root.select().from(serviceTypes)
+      .where(sql`${serviceTypes.id} = ANY(${sql.placeholder('ids')}::uuid[])`).prepare('service_types_by_ids'));
+    const rows = await statement.execute({ ids: [...new Set(ids)] });
     return new Map(rows.map((r) => [r.id, r]));
   }
 

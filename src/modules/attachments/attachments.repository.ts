@@ -1,5 +1,6 @@
-import { and, asc, count, eq, gt, inArray, isNull, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, gt, isNull, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
+import { prepared } from '../../db/prepared.js';
 import { attachments } from './attachments.table.js';
 
 export type AttachmentRow = typeof attachments.$inferSelect;
@@ -16,7 +17,10 @@ export const attachmentsRepository = {
   },
   async byAttentions(db: DbOrTx, attentionIds: string[]): Promise<AttachmentRow[]> {
     if (attentionIds.length === 0) return [];
-    return db.select().from(attachments).where(inArray(attachments.attentionId, attentionIds)).orderBy(asc(attachments.uploadedAt), asc(attachments.id));
+    const statement = prepared(db, 'attachments_by_attentions', (root) => root.select().from(attachments)
+      .where(sql`${attachments.attentionId} = ANY(${sql.placeholder('ids')}::uuid[])`).orderBy(asc(attachments.uploadedAt), asc(attachments.id))
+      .prepare('attachments_by_attentions'));
+    return statement.execute({ ids: attentionIds });
   },
   async listByAttention(db: DbOrTx, attentionId: string, opts: { includeDeleted: boolean; limit: number; offset: number }) {
     const conditions: SQL[] = [eq(attachments.attentionId, attentionId)];

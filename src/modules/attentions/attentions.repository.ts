@@ -1,12 +1,15 @@
 import { and, asc, count, desc, eq, gte, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
+import { prepared } from '../../db/prepared.js';
 import { allOn } from '../../db/all-on.js';
 import type { AttentionRow } from './attentions.mapper.js';
 import { attentionDiagnoses, evolutions, medicalAttentions, medicalOrders, prescriptions, vitalSigns } from './attentions.table.js';
 
 export const attentionsRepository = {
   async findById(db: DbOrTx, id: string): Promise<AttentionRow | undefined> {
-    const [row] = await db.select().from(medicalAttentions).where(eq(medicalAttentions.id, id)).limit(1);
+    const statement = prepared(db, 'attentions_by_id', (root) =>
+      root.select().from(medicalAttentions).where(eq(medicalAttentions.id, sql.placeholder('id'))).limit(1).prepare('attentions_by_id'));
+    const [row] = await statement.execute({ id });
     return row;
   },
   async findByIdForUpdate(db: DbOrTx, id: string): Promise<AttentionRow | undefined> {
@@ -19,12 +22,19 @@ export const attentionsRepository = {
   },
   /** Every clinical item of one attention, in parallel (a bounded number of queries). */
   async loadItems(db: DbOrTx, attentionId: string) {
+    // Prepared: the attention detail runs all five on every read.
+    const id = sql.placeholder('id');
     const [vitals, dx, rx, orders, evo] = await allOn(db, [
-      () => db.select().from(vitalSigns).where(eq(vitalSigns.attentionId, attentionId)).limit(1),
-      () => db.select().from(attentionDiagnoses).where(eq(attentionDiagnoses.attentionId, attentionId)).orderBy(asc(attentionDiagnoses.createdAt), asc(attentionDiagnoses.id)),
-      () => db.select().from(prescriptions).where(eq(prescriptions.attentionId, attentionId)).orderBy(asc(prescriptions.createdAt), asc(prescriptions.id)),
-      () => db.select().from(medicalOrders).where(eq(medicalOrders.attentionId, attentionId)).orderBy(asc(medicalOrders.createdAt), asc(medicalOrders.id)),
-      () => db.select().from(evolutions).where(eq(evolutions.attentionId, attentionId)).orderBy(asc(evolutions.fechaHora), asc(evolutions.id)),
+      () => prepared(db, 'attention_vitals', (root) => root.select().from(vitalSigns).where(eq(vitalSigns.attentionId, id)).limit(1)
+        .prepare('attention_vitals')).execute({ id: attentionId }),
+      () => prepared(db, 'attention_diagnoses', (root) => root.select().from(attentionDiagnoses).where(eq(attentionDiagnoses.attentionId, id))
+        .orderBy(asc(attentionDiagnoses.createdAt), asc(attentionDiagnoses.id)).prepare('attention_diagnoses')).execute({ id: attentionId }),
+      () => prepared(db, 'attention_prescriptions', (root) => root.select().from(prescriptions).where(eq(prescriptions.attentionId, id))
+        .orderBy(asc(prescriptions.createdAt), asc(prescriptions.id)).prepare('attention_prescriptions')).execute({ id: attentionId }),
+      () => prepared(db, 'attention_orders', (root) => root.select().from(medicalOrders).where(eq(medicalOrders.attentionId, id))
+        .orderBy(asc(medicalOrders.createdAt), asc(medicalOrders.id)).prepare('attention_orders')).execute({ id: attentionId }),
+      () => prepared(db, 'attention_evolutions', (root) => root.select().from(evolutions).where(eq(evolutions.attentionId, id))
+        .orderBy(asc(evolutions.fechaHora), asc(evolutions.id)).prepare('attention_evolutions')).execute({ id: attentionId }),
     ] as const);
     return { vitals: vitals[0], diagnoses: dx, prescriptions: rx, orders, evolutions: evo };
   },

@@ -58,7 +58,9 @@ export const patientsRepository = {
   /** The few columns a patient summary needs (agenda, reports): no wide JSON columns to read and map. */
   async summaryRowsByIds(db: DbOrTx, ids: string[]): Promise<PatientSummaryRow[]> {
     if (ids.length === 0) return [];
-    return db.select(summaryColumns).from(patients).where(inArray(patients.id, ids));
+    const statement = prepared(db, 'patients_summaries_by_ids', (root) => root.select(summaryColumns).from(patients)
+      .where(sql`${patients.id} = ANY(${sql.placeholder('ids')}::uuid[])`).prepare('patients_summaries_by_ids'));
+    return statement.execute({ ids: [...new Set(ids)] });
   },
   async nextHcNumber(db: DbOrTx): Promise<number> {
     const result = await db.execute<{ n: number }>(sql`SELECT nextval('patients_hc_seq')::int AS n`);

@@ -1,4 +1,4 @@
-import { and, count, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, count, eq, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import { prepared } from '../../db/prepared.js';
 import type { RoleName } from '../auth/auth.types.js';
@@ -58,7 +58,9 @@ export const usersRepository = {
   },
   async findMedicosByIds(db: DbOrTx, ids: string[]): Promise<UserRow[]> {
     if (ids.length === 0) return [];
-    return select(db).where(and(inArray(users.id, ids), eq(roles.name, 'MEDICO')));
+    const statement = prepared(db, 'users_medicos_by_ids', (root) => select(root)
+      .where(and(sql`${users.id} = ANY(${sql.placeholder('ids')}::uuid[])`, eq(roles.name, 'MEDICO'))).prepare('users_medicos_by_ids'));
+    return statement.execute({ ids });
   },
   /** A MEDICO by their billing-system code, CMP or document blind index. */
   async findMedicoByIdentifier(db: DbOrTx, identifier: string, documentIndexes: string[]): Promise<UserRow[]> {

@@ -106,8 +106,8 @@ describe.runIf(ready)('two instances behind nginx with Redis', () => {
     const pid = workers.child.pid!;
     const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/);
     expect(children).toHaveLength(2);
-    // Each worker runs with the heap cap (HCE_WORKER_HEAP_MB, default 512) that keeps its RSS near 200 MB.
-    for (const child of children) expect(readFileSync(`/proc/${child}/cmdline`, 'utf8').split('\0')).toContain('--max-old-space-size=512');
+    // Each worker runs with the heap flags (HCE_WORKER_HEAP_MB, default 512) that keep its RSS near 200 MB.
+    for (const child of children) expect(readFileSync(`/proc/${child}/cmdline`, 'utf8').split('\0')).toEqual(expect.arrayContaining(['--max-old-space-size=512', '--max-semi-space-size=32']));
     const token = await login(workers.url, ADMIN.email, ADMIN.password);
     const statuses = await Promise.all(Array.from({ length: 40 }, () => api(workers.url, 'GET', '/api/v1/auth/me', token).then((r) => r.status)));
     expect(statuses).toEqual(Array(40).fill(200));

@@ -17,8 +17,10 @@ describe('signing configuration', () => {
     execFileSync('openssl', ['pkcs12', '-export', '-inkey', cert.keyFile, '-in', cert.certFile, '-out', p12, '-passout', 'pass:clave-secreta'], { stdio: 'ignore' });
     const material = loadSigningMaterial({ SIGNING_P12_FILE: p12, SIGNING_P12_PASSWORD: 'clave-secreta' })!;
     expect(material.certificate.toString()).toBe(cert.certPem);
-    const signed = await createDocumentSigner(material).signSeal('a'.repeat(64), new Date('2026-11-28T15:00:00Z'));
-    expect(await verifySealSignature(signed!.jws, 'a'.repeat(64))).toMatchObject({ valid: true, certificateValidAtSigning: true, signedAt: new Date('2026-11-28T15:00:00Z') });
+    // Signed within the certificate's validity (it starts when makeCertificate ran): the next whole minute.
+    const signedAt = new Date(Math.ceil(Date.now() / 60_000) * 60_000 + 60_000);
+    const signed = await createDocumentSigner(material).signSeal('a'.repeat(64), signedAt);
+    expect(await verifySealSignature(signed!.jws, 'a'.repeat(64))).toMatchObject({ valid: true, certificateValidAtSigning: true, signedAt });
     expect((await verifySealSignature(signed!.jws, 'b'.repeat(64))).valid).toBe(false);
     expect(() => loadSigningMaterial({ SIGNING_P12_FILE: p12, SIGNING_P12_PASSWORD: 'otra' })).toThrow(SigningConfigError);
   });

@@ -8,7 +8,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { cpus, totalmem } from 'node:os';
+import { availableParallelism, cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import pg from 'pg';
@@ -24,7 +24,8 @@ const { values } = parseArgs({ options: {
   connections: { type: 'string', default: '100' },
   reuse: { type: 'boolean', default: false },
   only: { type: 'string' },
-  workers: { type: 'string', default: '1' },
+  // One API process per core, as production runs on a multi-core host (HCE_WORKERS).
+  workers: { type: 'string', default: String(availableParallelism()) },
   // CI smoke: fail when a scenario completed nothing or got errors (never on timings).
   check: { type: 'boolean', default: false },
   out: { type: 'string' },

@@ -208,7 +208,7 @@ main().catch((error: unknown) => {
  * die young instead of being promoted into the now tighter old generation. Flags the
  * operator gave (command line or NODE_OPTIONS) win.
  */
-export function workerExecArgv(heapMb: number, execArgv: readonly string[], nodeOptions: string | undefined): string[] {
+function workerExecArgv(heapMb: number, execArgv: readonly string[], nodeOptions: string | undefined): string[] {
   const given = [...execArgv, ...(nodeOptions ?? '').split(/\s+/)];
   const has = (flag: string) => given.some((f) => f.startsWith(flag));
   const flags = [...execArgv];

@@ -131,6 +131,9 @@ export const patientsRepository = {
   async byWordPrefix(db: DbOrTx, token: string, tipoDocumento: string | undefined, exclude: string[], limit: number, offset: number): Promise<{ rows: PatientRow[]; total: number }> {
     // Tokens hold only letters, digits, spaces, apostrophes and hyphens (searchTokens), so no LIKE metacharacter.
     const filters = sql`${tipoDocumento ? sql` AND tipo_documento = ${tipoDocumento}` : sql``}${exclude.length > 0 ? sql` AND ${notAny(sql`patient_id`, exclude)}` : sql``}`;
+    // Patients with a word starting with the token (a patient can have several such words).
+    const countAll = async () => Number((await db.execute<{ n: string | number }>(sql`SELECT count(DISTINCT patient_id) AS n
+      FROM patient_search_words WHERE word LIKE ${token + '%'}${filters}`)).rows[0]?.n ?? 0);
     const rowsFor = async (ids: string[]) => {
       const byId = new Map((await this.findByIds(db, ids)).map((r) => [r.id, r]));
       return ids.map((id) => byId.get(id)).filter((r): r is PatientRow => r !== undefined);
@@ -142,11 +145,8 @@ export const patientsRepository = {
       const exact = await db.execute<{ patient_id: string }>(sql`SELECT patient_id FROM patient_search_words
         WHERE word = ${token}${filters} ORDER BY sort_key, patient_id LIMIT ${limit} OFFSET ${offset}`);
       if (exact.rows.length === limit) {
-        const [rows, counted] = await allOn(db, [
-          () => rowsFor(exact.rows.map((r) => r.patient_id)),
-          () => db.execute<{ n: string | number }>(sql`SELECT count(DISTINCT patient_id) AS n FROM patient_search_words WHERE word LIKE ${token + '%'}${filters}`),
-        ] as const);
-        return { rows, total: Number(counted.rows[0]?.n ?? 0) };
+        const [rows, total] = await allOn(db, [() => rowsFor(exact.rows.map((r) => r.patient_id)), countAll] as const);
+        return { rows, total };
       }
     }
     const matches = sql`SELECT patient_id, sort_key, bool_or(word = ${token}) AS whole FROM patient_search_words
@@ -156,10 +156,8 @@ export const patientsRepository = {
       ORDER BY whole DESC, sort_key, patient_id LIMIT ${Math.max(limit, 1)} OFFSET ${offset}`);
     const found = result.rows;
     if (found.length === 0) {
-      if (offset === 0) return { rows: [], total: 0 };
       // A page past the end still reports how many there are.
-      const counted = await db.execute<{ n: string | number }>(sql`SELECT count(*) AS n FROM (${matches}) AS m`);
-      return { rows: [], total: Number(counted.rows[0]?.n ?? 0) };
+      return { rows: [], total: offset === 0 ? 0 : await countAll() };
     }
     return { rows: limit > 0 ? await rowsFor(found.map((r) => r.patient_id)) : [], total: Number(found[0]!.total) };
   },

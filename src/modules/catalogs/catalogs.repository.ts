@@ -1,4 +1,4 @@
-import { and, arrayOverlaps, asc, count, eq, sql, type SQL } from 'drizzle-orm';
+import { and, arrayOverlaps, asc, count, eq, getTableColumns, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import { cieCodeQuery } from './cie10.js';
 import { searchWords, wordsCondition, wordsScore } from './search-text.js';
@@ -15,18 +15,28 @@ interface Page {
   offset: number;
 }
 
-// These expressions must stay identical to the ones indexed in migration 0006_catalogs_search.
-const diagnosisText = sql`hce_fold(${diagnoses.descripcion})`;
-const medicationText = sql`hce_fold(${medications.dci} || ' ' || coalesce(${medications.nombreComercial}, '') || ' ' || coalesce(${medications.grupoTerapeutico}, ''))`;
-const procedureText = sql`hce_fold(${procedures.nombre} || ' ' || coalesce(${procedures.especialidad}, ''))`;
+// Folded search texts: stored generated columns with trigram indexes (migration 0022).
+const diagnosisText = sql`${diagnoses.textoBusqueda}`;
+const medicationText = sql`${medications.textoBusqueda}`;
+const procedureText = sql`${procedures.textoBusqueda}`;
 
 // ATC codes run A, A01, A01A, A01AB, A01AB01: a query shaped like one is matched as a code prefix.
 const ATC_QUERY = /^[A-Z](\d{2}([A-Z]([A-Z](\d{1,2})?)?)?)?$/;
 const PROCEDURE_CODE_QUERY = /^\d{2,6}(\.\d{0,2})?$/;
 
-async function paged<T>(rows: Promise<T[]>, total: Promise<{ n: number }[]>) {
-  const [data, totals] = await Promise.all([rows, total]);
-  return { rows: data, total: Number(totals[0]?.n ?? 0) };
+/** Every match counted in the same pass that ranks them (a search's candidates are scored anyway). */
+const matchCount = sql<number>`count(*) over ()`.mapWith(Number);
+
+/**
+ * A page read with its `matchCount`; only a page past the last match has no row to carry the
+ * total, and is then counted apart.
+ */
+async function paged<T>(rows: Promise<(T & { total: number })[]>, offset: number, countAll: () => Promise<{ n: number }[]>) {
+  const data = await rows;
+  if (data[0]) return { rows: data as T[], total: data[0].total };
+  if (offset === 0) return { rows: [] as T[], total: 0 };
+  const [all] = await countAll();
+  return { rows: [] as T[], total: Number(all?.n ?? 0) };
 }
 
 export const catalogsRepository = {
@@ -53,9 +63,10 @@ export const catalogsRepository = {
       }
     }
     const where = and(...conditions);
-    return paged(
-      db.select().from(diagnoses).where(where).orderBy(...order).limit(filter.limit).offset(filter.offset),
-      db.select({ n: count() }).from(diagnoses).where(where),
+    return paged<typeof diagnoses.$inferSelect>(
+      db.select({ ...getTableColumns(diagnoses), total: matchCount }).from(diagnoses).where(where).orderBy(...order).limit(filter.limit).offset(filter.offset),
+      filter.offset,
+      () => db.select({ n: count() }).from(diagnoses).where(where),
     );
   },
 
@@ -88,9 +99,10 @@ export const catalogsRepository = {
       }
     }
     const where = conditions.length ? and(...conditions) : undefined;
-    return paged(
-      db.select().from(medications).where(where).orderBy(...order).limit(filter.limit).offset(filter.offset),
-      db.select({ n: count() }).from(medications).where(where),
+    return paged<typeof medications.$inferSelect>(
+      db.select({ ...getTableColumns(medications), total: matchCount }).from(medications).where(where).orderBy(...order).limit(filter.limit).offset(filter.offset),
+      filter.offset,
+      () => db.select({ n: count() }).from(medications).where(where),
     );
   },
 
@@ -117,9 +129,10 @@ export const catalogsRepository = {
       }
     }
     const where = conditions.length ? and(...conditions) : undefined;
-    return paged(
-      db.select().from(procedures).where(where).orderBy(...order).limit(filter.limit).offset(filter.offset),
-      db.select({ n: count() }).from(procedures).where(where),
+    return paged<typeof procedures.$inferSelect>(
+      db.select({ ...getTableColumns(procedures), total: matchCount }).from(procedures).where(where).orderBy(...order).limit(filter.limit).offset(filter.offset),
+      filter.offset,
+      () => db.select({ n: count() }).from(procedures).where(where),
     );
   },
 

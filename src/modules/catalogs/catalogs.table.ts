@@ -22,6 +22,8 @@ export const diagnoses = pgTable(
     /** Dotted upper case for CIE-10 ('J18.9', 'J18'). */
     codigo: text().notNull(),
     descripcion: text().notNull(),
+    /** Folded description, stored so searches neither recompute nor re-fold it per row (migration 0022). */
+    textoBusqueda: text().generatedAlwaysAs(sql`hce_fold(descripcion)`),
     nivel: smallint().notNull(),
     capitulo: text(),
     grupo: text(),
@@ -54,6 +56,10 @@ export const medications = pgTable(
     /** DS 023-2001-SA lists: needs the official special prescription form. */
     controlado: boolean().notNull().default(false),
     activo: boolean().notNull().default(true),
+    /** Folded DCI, brand and therapeutic group: what a word search matches (migration 0022). */
+    textoBusqueda: text().generatedAlwaysAs(
+      sql`hce_fold(dci || ' ' || coalesce(nombre_comercial, '') || ' ' || coalesce(grupo_terapeutico, ''))`,
+    ),
     ...timestamps,
   },
   (t) => [
@@ -102,6 +108,8 @@ export const procedures = pgTable(
     tipo: text().$type<ProcedureType>().notNull(),
     especialidad: text(),
     activo: boolean().notNull().default(true),
+    /** Folded name and specialty: what a word search matches (migration 0022). */
+    textoBusqueda: text().generatedAlwaysAs(sql`hce_fold(nombre || ' ' || coalesce(especialidad, ''))`),
     ...timestamps,
   },
   (t) => [

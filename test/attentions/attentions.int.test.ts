@@ -134,9 +134,11 @@ describe('clinical record', () => {
     const paracetamol = await medicationId(t, doctor, 'paracetamol');
     expect((await req('POST', url, doctor, { ...base, medicamento_id: paracetamol })).json().alertas).toEqual([]);
     expect((await req('POST', url, doctor, { ...base, medicamento_id: '00000000-0000-4000-8000-000000000000' })).json().errors[0].path).toBe('medicamento_id');
-    const audit = await t.database.db.execute(sql`SELECT action, details FROM audit_events WHERE action IN ('PRESCRIPTION_ALERT_OVERRIDE','PRESCRIPTION_BLOCKED') AND patient_id = ${patientId} ORDER BY id`);
+    const audit = await t.database.db.execute(sql`SELECT action, entity_id, details FROM audit_events WHERE action IN ('PRESCRIPTION_ALERT_OVERRIDE','PRESCRIPTION_BLOCKED') AND patient_id = ${patientId} ORDER BY id`);
     expect(audit.rows.map((r) => r.action)).toEqual(['PRESCRIPTION_BLOCKED', 'PRESCRIPTION_ALERT_OVERRIDE']);
-    expect(audit.rows[1]!.details).toMatchObject({ motivo: 'Desensibilización documentada por alergología' });
+    expect(audit.rows[1]).toMatchObject({ entity_id: confirmed.json().id, details: { motivo: 'Desensibilización documentada por alergología' } });
+    const added = await t.database.db.execute(sql`SELECT entity_id FROM audit_events WHERE action = 'PRESCRIPTION_ADDED' AND entity_id = ${confirmed.json().id}`);
+    expect(added.rows).toHaveLength(1);
   });
 
   it('links orders to the procedure catalog', async () => {

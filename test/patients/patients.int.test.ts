@@ -122,9 +122,23 @@ describe('patient registry', () => {
     expect(dup.json()).toMatchObject({ code: 'PATIENT_DUPLICATE', patient_id: created.id });
     const withHc = await post(patientPayload({ numeroHistoriaClinica: 'ext-0001' }));
     expect(withHc.json().numeroHistoriaClinica).toBe('EXT-0001');
+    const createdEvents = async () => Number((await t.database.db.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM audit_events WHERE action = 'PATIENT_CREATED'`)).rows[0]!.n);
+    const before = await createdEvents();
     const dupHc = await post(patientPayload({ numeroHistoriaClinica: 'EXT-0001' }));
     expect(dupHc.statusCode).toBe(409);
     expect(dupHc.json().errors[0].path).toBe('numeroHistoriaClinica');
+    // The audit row travels in the rejected INSERT itself: nothing is recorded for a patient that was not created.
+    expect(await createdEvents()).toBe(before);
+  });
+
+  it('skips an HC number of the sequence that an imported record already holds', async () => {
+    const first = await createPatient(t, asistente);
+    const n = Number(/^HC-(\d+)$/.exec(first.numeroHistoriaClinica)![1]);
+    const hc = (k: number) => `HC-${String(k).padStart(6, '0')}`;
+    const imported = await post(patientPayload({ numeroHistoriaClinica: hc(n + 1) }));
+    expect(imported.json().numeroHistoriaClinica).toBe(hc(n + 1));
+    const next = await createPatient(t, asistente);
+    expect(next.numeroHistoriaClinica).toBe(hc(n + 2));
   });
 
   it.runIf(testDbKind() === 'postgres')('lets exactly one of many concurrent creations of the same document win', async () => {

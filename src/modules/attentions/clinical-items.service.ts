@@ -5,7 +5,7 @@ import type { Db, Tx } from '../../db/client.js';
 import { uniqueViolation } from '../../shared/db-errors.js';
 import { AppError, ConflictError, ForbiddenError, NotFoundError, UnprocessableError, ValidationError } from '../../shared/errors.js';
 import { ageInYears } from '../../shared/time.js';
-import type { AuditActor, AuditService } from '../audit/audit.service.js';
+import type { AuditActor, AuditEvent, AuditService } from '../audit/audit.service.js';
 import type { AuthUser } from '../auth/auth.types.js';
 import type { CatalogsService } from '../catalogs/catalogs.service.js';
 import type { PatientsService } from '../patients/patients.service.js';
@@ -136,18 +136,19 @@ export class ClinicalItemsService {
       if (severe.length > 0 && !(input.confirmarAlerta && input.motivo)) {
         throw new BlockedPrescriptionError(medication.dci, alertas, attention.patientId, { attention_id: attentionId, medicamento: medication.dci, alertas: severe });
       }
-      const [row] = await tx.insert(prescriptions).values({
-        attentionId, medicamentoId: medication.id,
+      // The audit rows travel in the INSERT itself (one round trip less inside the attention's lock).
+      const id = randomUUID();
+      const events: AuditEvent[] = [{ action: 'PRESCRIPTION_ADDED', entity: 'prescription', entityId: id, patientId: attention.patientId, details: { attention_id: attentionId, medicamento: medication.dci, alertas: alertas.length } }];
+      if (severe.length > 0) {
+        events.push({ action: 'PRESCRIPTION_ALERT_OVERRIDE', entity: 'prescription', entityId: id, patientId: attention.patientId, details: { attention_id: attentionId, medicamento: medication.dci, alertas: severe, motivo: input.motivo } });
+      }
+      const [row] = await tx.with(this.audit.recordWith(tx, actor, events)).insert(prescriptions).values({
+        id, attentionId, medicamentoId: medication.id,
         medicamento: { dci: medication.dci, concentracion: medication.concentracion, formaFarmaceutica: medication.formaFarmaceutica, via: medication.via, codigoAtc: medication.codigoAtc, controlado: medication.controlado },
         dosis: input.dosis, via: input.via, frecuencia: input.frecuencia, duracion: input.duracion, cantidad: String(input.cantidad),
         indicaciones: input.indicaciones ?? null, alertas, alertaConfirmada: Boolean(input.confirmarAlerta && alertas.length > 0),
         motivoConfirmacion: input.confirmarAlerta ? (input.motivo ?? null) : null, createdBy: user.id,
       }).returning();
-      const events = [{ action: 'PRESCRIPTION_ADDED', entity: 'prescription', entityId: row!.id, patientId: attention.patientId, details: { attention_id: attentionId, medicamento: medication.dci, alertas: alertas.length } }];
-      await this.audit.record(tx, actor, events);
-      if (severe.length > 0) {
-        await this.audit.record(tx, actor, { action: 'PRESCRIPTION_ALERT_OVERRIDE', entity: 'prescription', entityId: row!.id, patientId: attention.patientId, details: { attention_id: attentionId, medicamento: medication.dci, alertas: severe, motivo: input.motivo } });
-      }
       return toPrescriptionDto(row!);
     });
   }

@@ -1,4 +1,5 @@
-import { getTableName, sql } from 'drizzle-orm';
+import { getTableName, sql, type SQL } from 'drizzle-orm';
+import type { WithSubquery } from 'drizzle-orm/subquery';
 import type { FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { Db, DbOrTx } from '../../db/client.js';
@@ -70,18 +71,22 @@ const UNSTORABLE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC
 const COLUMNS = ['actor_id', 'actor_role', 'actor_kind', 'ip', 'user_agent', 'request_id', 'action', 'outcome', 'entity', 'entity_id', 'patient_id', 'details'] as const;
 const INSERT_HEAD = sql.raw(`INSERT INTO ${getTableName(auditEvents)} (${COLUMNS.join(', ')}) SELECT ${COLUMNS.join(', ')} FROM json_populate_recordset(NULL::${getTableName(auditEvents)}, `);
 
-/**
- * One bound parameter for any number of rows: Drizzle's builder costs CPU per bound value,
- * and the audit insert runs on every request.
- */
-async function insertRows(tx: DbOrTx, rows: AuditRow[]): Promise<void> {
+/** The rows as one JSON parameter (Drizzle's builder costs CPU per bound value; this runs on every request). */
+function rowsJson(rows: AuditRow[]): string {
   // Text from JSON bodies may hold lone surrogates or NUL, which PostgreSQL's json/text refuse:
   // an audit row must never fail the request it records, so those become U+FFFD.
-  const json = JSON.stringify(rows.map((r) => ({
+  return JSON.stringify(rows.map((r) => ({
     actor_id: r.actorId, actor_role: r.actorRole, actor_kind: r.actorKind, ip: r.ip, user_agent: r.userAgent, request_id: r.requestId,
     action: r.action, outcome: r.outcome, entity: r.entity, entity_id: r.entityId, patient_id: r.patientId, details: r.details,
   })), (_key, value: unknown) => (typeof value === 'string' ? value.replace(UNSTORABLE, '\ufffd') : value));
-  await tx.execute(sql`${INSERT_HEAD}${json}::json)`);
+}
+
+function insertStatement(rows: AuditRow[]): SQL {
+  return sql`${INSERT_HEAD}${rowsJson(rows)}::json)`;
+}
+
+async function insertRows(tx: DbOrTx, rows: AuditRow[]): Promise<void> {
+  await tx.execute(insertStatement(rows));
 }
 
 interface PendingRead {
@@ -115,6 +120,17 @@ export class AuditService {
     const events = Array.isArray(event) ? event : [event];
     if (events.length === 0) return;
     await insertRows(tx, events.map((e) => row(actor, e)));
+  }
+
+  /**
+   * The change's audit rows as a data-modifying CTE, for a write that is a single statement
+   * (`db.with(audit.recordWith(…)).insert(…)`): the change and its audit rows commit or fail
+   * together, without a transaction's BEGIN and COMMIT round trips. PostgreSQL runs a
+   * data-modifying WITH whether or not the main statement reads it.
+   */
+  recordWith(db: DbOrTx, actor: AuditActor, event: AuditEvent | AuditEvent[]): WithSubquery {
+    const events = Array.isArray(event) ? event : [event];
+    return db.$with('audit_rows', {}).as(insertStatement(events.map((e) => row(actor, e))));
   }
 
   async recordStandalone(actor: AuditActor, event: AuditEvent | AuditEvent[]): Promise<void> {

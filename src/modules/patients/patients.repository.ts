@@ -62,9 +62,19 @@ export const patientsRepository = {
       .where(sql`${patients.id} = ANY(${sql.placeholder('ids')}::uuid[])`).prepare('patients_summaries_by_ids'));
     return statement.execute({ ids: [...new Set(ids)] });
   },
-  async nextHcNumber(db: DbOrTx): Promise<number> {
-    const result = await db.execute<{ n: number }>(sql`SELECT nextval('patients_hc_seq')::int AS n`);
-    return Number(result.rows[0]!.n);
+  /**
+   * The next number of the HC sequence, formatted as `prefix` + at least `digits` digits, and
+   * whether a patient already holds it (one round trip; imported records may hold any number).
+   */
+  async nextHcNumber(db: DbOrTx, prefix: string, digits: number): Promise<{ hc: string; taken: boolean }> {
+    const statement = prepared(db, 'patients_next_hc', (root) => root.select({
+      hc: sql<string>`n.hc`,
+      taken: sql<boolean>`EXISTS (SELECT 1 FROM ${patients} WHERE ${patients.numeroHistoriaClinica} = n.hc)`,
+    }).from(sql`(SELECT ${sql.placeholder('prefix')}::text || CASE WHEN length(s.v::text) >= ${sql.placeholder('digits')}::int THEN s.v::text
+        ELSE lpad(s.v::text, ${sql.placeholder('digits')}::int, '0') END AS hc FROM (SELECT nextval('patients_hc_seq') AS v) AS s) AS n`)
+      .prepare('patients_next_hc'));
+    const [row] = await statement.execute({ prefix, digits });
+    return row!;
   },
   async hcExists(db: DbOrTx, hc: string): Promise<boolean> {
     const statement = prepared(db, 'patients_hc_exists', (root) => root.select({ id: patients.id }).from(patients)

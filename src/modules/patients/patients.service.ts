@@ -1,4 +1,5 @@
 import { eq, sql } from 'drizzle-orm';
+import { randomUUID } from 'node:crypto';
 import type { AppConfig } from '../../config/env.js';
 import type { Db, DbOrTx, Tx } from '../../db/client.js';
 import type { Keyring } from '../../shared/crypto/keyring.js';
@@ -103,14 +104,13 @@ export class PatientsService {
     return v;
   }
 
-  private async assignHc(tx: Tx, numeroDocumento: string | null | undefined): Promise<string> {
-    if (this.config.HC_NUMBER_MODE === 'document' && numeroDocumento && !(await patientsRepository.hcExists(tx, numeroDocumento))) {
+  private async assignHc(db: DbOrTx, numeroDocumento: string | null | undefined): Promise<string> {
+    if (this.config.HC_NUMBER_MODE === 'document' && numeroDocumento && !(await patientsRepository.hcExists(db, numeroDocumento))) {
       return numeroDocumento;
     }
     for (;;) {
-      const n = await patientsRepository.nextHcNumber(tx);
-      const hc = `${this.config.HC_PREFIX}${String(n).padStart(this.config.HC_DIGITS, '0')}`;
-      if (!(await patientsRepository.hcExists(tx, hc))) return hc;
+      const { hc, taken } = await patientsRepository.nextHcNumber(db, this.config.HC_PREFIX, this.config.HC_DIGITS);
+      if (!taken) return hc;
     }
   }
 
@@ -129,34 +129,40 @@ export class PatientsService {
   }
 
   /** Inserts inside the caller's transaction (also used by the billing webhook). */
-  async insert(tx: Tx, actor: AuditActor, input: CreatePatientInput): Promise<PatientRow> {
+  /**
+   * One INSERT carrying its audit row (a data-modifying CTE): atomic on its own, so it needs no
+   * transaction; inside the caller's transaction when there is one (the billing webhook's).
+   */
+  async insert(db: DbOrTx, actor: AuditActor, input: CreatePatientInput): Promise<PatientRow> {
     if (input.tipoDocumento && input.numeroDocumento) {
-      const existing = await patientsRepository.findByDocument(tx, input.tipoDocumento, this.documentIndexes(input.numeroDocumento));
+      const existing = await patientsRepository.findByDocument(db, input.tipoDocumento, this.documentIndexes(input.numeroDocumento));
       if (existing) {
         throw new ConflictError('PATIENT_DUPLICATE', 'Ya existe un paciente con ese tipo y número de documento.',
           { patient_id: existing.mergedInto ?? existing.id }, [{ path: 'numeroDocumento', message: 'Documento ya registrado' }]);
       }
     }
-    const hc = input.numeroHistoriaClinica ?? (await this.assignHc(tx, input.numeroDocumento));
+    const hc = input.numeroHistoriaClinica ?? (await this.assignHc(db, input.numeroDocumento));
     const sinDocumento = input.tipoDocumento === 'OTROS' && input.tipoDocumentoDetalle === 'SIN_DOCUMENTO';
-    const [row] = await tx.insert(patients).values({
+    const id = randomUUID();
+    const audited = this.audit.recordWith(db, actor, {
+      action: 'PATIENT_CREATED', entity: 'patient', entityId: id, patientId: id,
+      details: { numeroHistoriaClinica: hc, tipoDocumento: input.tipoDocumento, identificacionPendiente: sinDocumento },
+    });
+    const [row] = await db.with(audited).insert(patients).values({
       ...this.columns(input),
+      id,
       nacionalidad: input.nacionalidad ?? 'PER',
       numeroHistoriaClinica: hc,
       identificacionPendiente: sinDocumento,
       createdBy: actor.actorId ?? null,
       updatedBy: actor.actorId ?? null,
     } as typeof patients.$inferInsert).returning();
-    await this.audit.record(tx, actor, {
-      action: 'PATIENT_CREATED', entity: 'patient', entityId: row!.id, patientId: row!.id,
-      details: { numeroHistoriaClinica: hc, tipoDocumento: input.tipoDocumento, identificacionPendiente: sinDocumento },
-    });
     return row!;
   }
 
   async create(actor: AuditActor, input: CreatePatientInput): Promise<PatientDto> {
     try {
-      return this.toDto(await this.db.transaction((tx) => this.insert(tx, actor, input)));
+      return this.toDto(await this.insert(this.db, actor, input));
     } catch (error) {
       if (error instanceof AppError) throw error;
       return this.conflictFor(error, input);

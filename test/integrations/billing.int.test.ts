@@ -102,9 +102,11 @@ describe('billing sales webhook', () => {
       idTransaccionVentas: body.transaccionVenta.idTransaccionVentas, codigoExternoCita: code,
       fecha: body.servicioMedico.fechaCita, hora: body.servicioMedico.horaCita, descripcionServicio: 'Consulta Médica General', sobrecupo: false,
     });
-    const audit = await t.database.db.execute<{ action: string; actor_kind: string; actor_role: string }>(
-      sql`SELECT action, actor_kind, actor_role FROM audit_events WHERE request_id = ${String(res.headers['x-request-id'])} ORDER BY id`);
+    const audit = await t.database.db.execute<{ action: string; actor_kind: string; actor_role: string; entity_id: string; patient_id: string }>(
+      sql`SELECT action, actor_kind, actor_role, entity_id, patient_id FROM audit_events WHERE request_id = ${String(res.headers['x-request-id'])} ORDER BY id`);
     expect(audit.rows.map((r) => r.action)).toEqual(['PATIENT_CREATED', 'APPOINTMENT_CREATED', 'BILLING_SALE_PROCESSED']);
+    expect(audit.rows.map((r) => r.entity_id)).toEqual([out.patient_id, out.appointment_id, body.transaccionVenta.idTransaccionVentas]);
+    expect(new Set(audit.rows.map((r) => r.patient_id))).toEqual(new Set([out.patient_id]));
     expect(new Set(audit.rows.map((r) => `${r.actor_kind}/${r.actor_role}`))).toEqual(new Set(['integration/INTEGRACION']));
   });
 

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import type { AppConfig } from '../../config/env.js';
 import type { Db, DbOrTx, Tx } from '../../db/client.js';
@@ -98,7 +99,14 @@ export class AppointmentsService {
     await this.users.requireActiveDoctor(tx, input.doctor_id);
     const serviceType = await this.serviceTypes.requireActive(tx, input.service_type_id);
     const startsAt = limaInstant(input.fecha, input.hora);
-    const [row] = await tx.insert(appointments).values({
+    // The audit row travels in the INSERT itself (one round trip less in the caller's transaction).
+    const id = randomUUID();
+    const audited = this.audit.recordWith(tx, actor, {
+      action: 'APPOINTMENT_CREATED', entity: 'appointment', entityId: id, patientId: input.patient_id,
+      details: { doctor_id: input.doctor_id, fecha: input.fecha, hora: input.hora, estado: input.estado, infoPago: input.infoPago, sobrecupo: input.sobrecupo, origen: options.origin ?? 'HCE' },
+    });
+    const [row] = await tx.with(audited).insert(appointments).values({
+      id,
       patientId: input.patient_id,
       doctorId: input.doctor_id,
       serviceTypeId: serviceType.id,
@@ -119,10 +127,6 @@ export class AppointmentsService {
       createdBy: actor.actorId ?? null,
       updatedBy: actor.actorId ?? null,
     }).returning();
-    await this.audit.record(tx, actor, {
-      action: 'APPOINTMENT_CREATED', entity: 'appointment', entityId: row!.id, patientId: row!.patientId,
-      details: { doctor_id: row!.doctorId, fecha: row!.fecha, hora: row!.hora, estado: row!.estado, infoPago: row!.infoPago, sobrecupo: row!.sobrecupo, origen: options.origin ?? 'HCE' },
-    });
     await this.emit(tx, 'appointment.created', row!);
     return row!;
   }

@@ -1,4 +1,5 @@
 import { eq, sql } from 'drizzle-orm';
+import type { WithSubquery } from 'drizzle-orm/subquery';
 import type { DbOrTx } from '../../../db/client.js';
 import { prepared } from '../../../db/prepared.js';
 import { billingTransactions, integrationLog } from './billing.table.js';
@@ -13,11 +14,12 @@ export const salesRepository = {
     const [row] = await statement.execute({ id: idTransaccionVentas });
     return row;
   },
-  async insert(db: DbOrTx, values: typeof billingTransactions.$inferInsert): Promise<void> {
-    await db.insert(billingTransactions).values(values);
+  /** `audited`: the audit rows written by the same statement (AuditService.recordWith). */
+  async insert(db: DbOrTx, values: typeof billingTransactions.$inferInsert, audited: WithSubquery): Promise<void> {
+    await db.with(audited).insert(billingTransactions).values(values);
   },
-  async update(db: DbOrTx, id: string, values: Partial<typeof billingTransactions.$inferInsert>): Promise<void> {
-    await db.update(billingTransactions).set({ ...values, entregas: sql`${billingTransactions.entregas} + 1`, updatedAt: new Date() })
+  async update(db: DbOrTx, id: string, values: Partial<typeof billingTransactions.$inferInsert>, audited: WithSubquery): Promise<void> {
+    await db.with(audited).update(billingTransactions).set({ ...values, entregas: sql`${billingTransactions.entregas} + 1`, updatedAt: new Date() })
       .where(eq(billingTransactions.id, id));
   },
   async movePatient(db: DbOrTx, fromId: string, intoId: string): Promise<number> {

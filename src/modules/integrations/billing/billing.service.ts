@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import type { WithSubquery } from 'drizzle-orm/subquery';
 import type { Logger } from 'pino';
 import type { Db, Tx } from '../../../db/client.js';
 import { exclusionViolation, isSerializationFailure, uniqueViolation } from '../../../shared/db-errors.js';
@@ -86,8 +87,8 @@ export class SalesWebhookService {
       accionPaciente: patient.accion,
       observaciones: result.observaciones,
     };
-    await this.store(tx, previous, { sale, payloadSha256, body, clientId: actor.actorId ?? null });
-    await this.deps.audit.record(tx, actor, {
+    // The transaction row and its audit row are one statement.
+    const audited = this.deps.audit.recordWith(tx, actor, {
       action: 'BILLING_SALE_PROCESSED', entity: 'billing_transaction', entityId: id, patientId: patient.row.id,
       details: {
         accion: body.accion, reconciliacion: body.reconciliacion, accionPaciente: body.accionPaciente, appointment_id: body.appointment_id,
@@ -95,10 +96,11 @@ export class SalesWebhookService {
         service_type_id: serviceType.id, doctor_id: doctor.id, observaciones: body.observaciones.length, payloadSha256, entrega: (previous?.entregas ?? 0) + 1,
       },
     });
+    await this.store(tx, previous, { sale, payloadSha256, body, clientId: actor.actorId ?? null }, audited);
     return { body, replayed: false };
   }
 
-  private async store(tx: Tx, previous: BillingTransactionRow | undefined, s: { sale: SaleInput; payloadSha256: string; body: SaleResponse; clientId: string | null }): Promise<void> {
+  private async store(tx: Tx, previous: BillingTransactionRow | undefined, s: { sale: SaleInput; payloadSha256: string; body: SaleResponse; clientId: string | null }, audited: WithSubquery): Promise<void> {
     const infoPago = s.sale.transaccionVenta.estadoPago;
     const observaciones = [...new Set([...(previous?.observaciones ?? []), ...s.body.observaciones])];
     const values = {
@@ -106,8 +108,8 @@ export class SalesWebhookService {
       patientId: s.body.patient_id, appointmentId: s.body.appointment_id, reconciliacion: s.body.reconciliacion,
       respuesta: s.body, observaciones, requiereRevision: observaciones.length > 0,
     };
-    if (previous) await salesRepository.update(tx, previous.id, values);
-    else await salesRepository.insert(tx, { ...values, idTransaccionVentas: s.sale.transaccionVenta.idTransaccionVentas, clientId: s.clientId! });
+    if (previous) await salesRepository.update(tx, previous.id, values, audited);
+    else await salesRepository.insert(tx, { ...values, idTransaccionVentas: s.sale.transaccionVenta.idTransaccionVentas, clientId: s.clientId! }, audited);
   }
 
   /** One row per delivery, whatever the outcome (never the payload, only its hash). */

@@ -174,7 +174,7 @@ export const patientsRepository = {
   async page(db: DbOrTx, where: SQL, rank: SQL | undefined, params: { limit: number; offset: number }): Promise<{ rows: PatientRow[]; total: number }> {
     // Ranked results break ties by the folded surname-first key, as the word index does.
     const order = rank
-      ? [desc(rank), sql`hce_name_sort_key(${patients.nombres}, ${patients.apellidoPaterno}, ${patients.apellidoMaterno})`, asc(patients.id)]
+      ? [desc(rank), asc(patients.sortKey), asc(patients.id)]
       : [asc(patients.apellidoPaterno), asc(patients.apellidoMaterno), asc(patients.nombres), asc(patients.id)];
     const countAll = async () => Number((await db.select({ n: count() }).from(patients).where(where))[0]?.n ?? 0);
     if (!rank) {

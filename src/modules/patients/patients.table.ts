@@ -37,6 +37,8 @@ export const patients = pgTable(
     nombreBusqueda: text().generatedAlwaysAs(
       sql`hce_fold(nombres || ' ' || apellido_paterno || coalesce(' ' || apellido_materno, ''))`,
     ),
+    /** Folded surname-first key that ranked searches sort by, stored so a search does not fold every match again (migration 0023). */
+    sortKey: text().generatedAlwaysAs(sql`hce_name_sort_key(nombres, apellido_paterno, apellido_materno)`),
     fechaNacimiento: date().notNull(),
     sexo: text().notNull(),
     estadoCivil: text(),

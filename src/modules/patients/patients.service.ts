@@ -128,7 +128,6 @@ export class PatientsService {
     throw error;
   }
 
-  /** Inserts inside the caller's transaction (also used by the billing webhook). */
   /**
    * One INSERT carrying its audit row (a data-modifying CTE): atomic on its own, so it needs no
    * transaction; inside the caller's transaction when there is one (the billing webhook's).

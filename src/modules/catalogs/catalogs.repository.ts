@@ -15,28 +15,25 @@ interface Page {
   offset: number;
 }
 
-// Folded search texts: stored generated columns with trigram indexes (migration 0022).
-const diagnosisText = sql`${diagnoses.textoBusqueda}`;
-const medicationText = sql`${medications.textoBusqueda}`;
-const procedureText = sql`${procedures.textoBusqueda}`;
-
 // ATC codes run A, A01, A01A, A01AB, A01AB01: a query shaped like one is matched as a code prefix.
 const ATC_QUERY = /^[A-Z](\d{2}([A-Z]([A-Z](\d{1,2})?)?)?)?$/;
 const PROCEDURE_CODE_QUERY = /^\d{2,6}(\.\d{0,2})?$/;
 
-/** Every match counted in the same pass that ranks them (a search's candidates are scored anyway). */
-const matchCount = sql<number>`count(*) over ()`.mapWith(Number);
+type SearchTable = typeof diagnoses | typeof medications | typeof procedures;
 
 /**
- * A page read with its `matchCount`; only a page past the last match has no row to carry the
- * total, and is then counted apart.
+ * One page of a catalog search with its total: every match is counted in the pass that ranks
+ * them (`count(*) OVER ()`, the candidates are scored anyway); only a page past the last match
+ * has no row to carry the total, and is then counted apart.
  */
-async function paged<T>(rows: Promise<(T & { total: number })[]>, offset: number, countAll: () => Promise<{ n: number }[]>) {
-  const data = await rows;
-  if (data[0]) return { rows: data as T[], total: data[0].total };
-  if (offset === 0) return { rows: [] as T[], total: 0 };
-  const [all] = await countAll();
-  return { rows: [] as T[], total: Number(all?.n ?? 0) };
+async function searchPage<T extends SearchTable>(db: DbOrTx, table: T, where: SQL | undefined, order: SQL[], page: Page) {
+  type Row = T['$inferSelect'];
+  const found = await db.select({ row: getTableColumns(table), total: sql<number>`count(*) over ()`.mapWith(Number) }).from(table as SearchTable)
+    .where(where).orderBy(...order).limit(page.limit).offset(page.offset);
+  if (found[0]) return { rows: found.map((f) => f.row as Row), total: found[0].total };
+  if (page.offset === 0) return { rows: [] as Row[], total: 0 };
+  const [all] = await db.select({ n: count() }).from(table as SearchTable).where(where);
+  return { rows: [] as Row[], total: Number(all?.n ?? 0) };
 }
 
 export const catalogsRepository = {
@@ -58,16 +55,12 @@ export const catalogsRepository = {
       if (words.length) {
         // Sistemas other than CIE-10 may use codes of other shapes: match those too.
         const upper = search.toUpperCase();
-        conditions.push(sql`(${wordsCondition(diagnosisText, words)} OR ${diagnoses.codigo} LIKE ${upper + '%'}::text)`);
-        order = [sql`(${diagnoses.codigo} = ${upper}::text) DESC`, sql`${wordsScore(diagnosisText, words)} DESC`, sql`length(${diagnoses.descripcion})`, asc(diagnoses.codigo)];
+        conditions.push(sql`(${wordsCondition(diagnoses.textoBusqueda, words)} OR ${diagnoses.codigo} LIKE ${upper + '%'}::text)`);
+        order = [sql`(${diagnoses.codigo} = ${upper}::text) DESC`, sql`${wordsScore(diagnoses.textoBusqueda, words)} DESC`, sql`length(${diagnoses.descripcion})`, asc(diagnoses.codigo)];
       }
     }
     const where = and(...conditions);
-    return paged<typeof diagnoses.$inferSelect>(
-      db.select({ ...getTableColumns(diagnoses), total: matchCount }).from(diagnoses).where(where).orderBy(...order).limit(filter.limit).offset(filter.offset),
-      filter.offset,
-      () => db.select({ n: count() }).from(diagnoses).where(where),
-    );
+    return searchPage(db, diagnoses, where, order, filter);
   },
 
   async findDiagnosis(db: DbOrTx, sistema: string, codigo: string): Promise<DiagnosisRow | undefined> {
@@ -94,16 +87,12 @@ export const catalogsRepository = {
       const words = searchWords(search);
       if (words.length) {
         const dciText = sql`hce_fold(${medications.dci})`;
-        conditions.push(wordsCondition(medicationText, words));
-        order = [sql`${wordsScore(dciText, words)} DESC`, sql`${wordsScore(medicationText, words)} DESC`, ...order];
+        conditions.push(wordsCondition(medications.textoBusqueda, words));
+        order = [sql`${wordsScore(dciText, words)} DESC`, sql`${wordsScore(medications.textoBusqueda, words)} DESC`, ...order];
       }
     }
     const where = conditions.length ? and(...conditions) : undefined;
-    return paged<typeof medications.$inferSelect>(
-      db.select({ ...getTableColumns(medications), total: matchCount }).from(medications).where(where).orderBy(...order).limit(filter.limit).offset(filter.offset),
-      filter.offset,
-      () => db.select({ n: count() }).from(medications).where(where),
-    );
+    return searchPage(db, medications, where, order, filter);
   },
 
   async findMedication(db: DbOrTx, id: string): Promise<MedicationRow | undefined> {
@@ -124,16 +113,12 @@ export const catalogsRepository = {
     } else if (search) {
       const words = searchWords(search);
       if (words.length) {
-        conditions.push(wordsCondition(procedureText, words));
+        conditions.push(wordsCondition(procedures.textoBusqueda, words));
         order = [sql`${wordsScore(sql`hce_fold(${procedures.nombre})`, words)} DESC`, ...order];
       }
     }
     const where = conditions.length ? and(...conditions) : undefined;
-    return paged<typeof procedures.$inferSelect>(
-      db.select({ ...getTableColumns(procedures), total: matchCount }).from(procedures).where(where).orderBy(...order).limit(filter.limit).offset(filter.offset),
-      filter.offset,
-      () => db.select({ n: count() }).from(procedures).where(where),
-    );
+    return searchPage(db, procedures, where, order, filter);
   },
 
   /** By CPMS code, or by id (procedures without a code are referenced by id). */

@@ -1,4 +1,4 @@
-import { sql, type SQL } from 'drizzle-orm';
+import { sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import { fold } from '../../shared/text.js';
 
 /**
@@ -19,8 +19,8 @@ export function searchWords(query: string): string[] {
   return (meaningful.length ? meaningful : words).slice(0, 8);
 }
 
-/** `folded` is an SQL expression already wrapped in hce_fold(…), matching an index. */
-export function wordsCondition(folded: SQL, words: string[]): SQL {
+/** `folded` is accent-folded text with a trigram index: a stored `texto_busqueda` column, or an hce_fold(…) expression. */
+export function wordsCondition(folded: SQLWrapper, words: string[]): SQL {
   const perWord = words.map((w) =>
     w.length >= 4
       ? sql`(${folded} LIKE ${'%' + w + '%'}::text OR ${w}::text <% ${folded})`
@@ -34,7 +34,7 @@ export function wordsCondition(folded: SQL, words: string[]): SQL {
  * word's stem (catalog texts lead with their head noun: "diabetis" prefers "Diabetes mellitus…"
  * over "Catarata diabética"), then pg_trgm's word similarity, which tolerates typos.
  */
-export function wordsScore(folded: SQL, words: string[]): SQL {
+export function wordsScore(folded: SQLWrapper, words: string[]): SQL {
   const phrase = words.join(' ');
   const stem = (words[0] ?? '').slice(0, 5);
   return sql`(CASE WHEN ${folded} LIKE ${phrase + '%'}::text THEN 1 ELSE 0 END

@@ -66,10 +66,27 @@ describe('HTTP foundation', () => {
     expect(res.body).toContain('hce_db_pool_connections');
   });
 
-  it('sets security headers', async () => {
-    const res = await t.app.inject({ method: 'GET', url: '/health/live' });
-    expect(res.headers['x-content-type-options']).toBe('nosniff');
-    expect(res.headers['strict-transport-security']).toContain('max-age=');
+  it('sets the security headers on answers, refusals and unknown routes alike', async () => {
+    const answers = [
+      await t.app.inject({ method: 'GET', url: '/health/live' }),
+      await t.app.inject({ method: 'GET', url: '/api/v1/patients' }),
+      await t.app.inject({ method: 'GET', url: '/no-such-route' }),
+    ];
+    expect(answers.map((res) => res.statusCode)).toEqual([200, 401, 404]);
+    for (const res of answers) {
+      expect(res.headers).toMatchObject({
+        'content-security-policy': "default-src 'self';base-uri 'self';font-src 'self' https: data:;form-action 'self';"
+          + "frame-ancestors 'self';img-src 'self' data:;object-src 'none';script-src 'self' 'unsafe-inline';"
+          + "script-src-attr 'none';style-src 'self' 'unsafe-inline';upgrade-insecure-requests",
+        'strict-transport-security': 'max-age=31536000; includeSubDomains',
+        'x-content-type-options': 'nosniff',
+        'x-frame-options': 'SAMEORIGIN',
+        'referrer-policy': 'no-referrer',
+        'cross-origin-opener-policy': 'same-origin',
+        'cross-origin-resource-policy': 'same-origin',
+      });
+      expect(res.headers['x-powered-by']).toBeUndefined();
+    }
   });
 });
 

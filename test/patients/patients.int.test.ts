@@ -139,6 +139,10 @@ describe('patient registry', () => {
     expect(imported.json().numeroHistoriaClinica).toBe(hc(n + 1));
     const next = await createPatient(t, asistente);
     expect(next.numeroHistoriaClinica).toBe(hc(n + 2));
+    // A refused duplicate document draws no number: the next patient gets the consecutive one.
+    const dup = await post(patientPayload({ numeroDocumento: next.numeroDocumento, nombres: 'Otro' }));
+    expect(dup.json()).toMatchObject({ code: 'PATIENT_DUPLICATE', patient_id: next.id });
+    expect((await createPatient(t, asistente)).numeroHistoriaClinica).toBe(hc(n + 3));
   });
 
   it.runIf(testDbKind() === 'postgres')('lets exactly one of many concurrent creations of the same document win', async () => {

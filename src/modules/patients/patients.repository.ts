@@ -76,6 +76,30 @@ export const patientsRepository = {
     const [row] = await statement.execute({ prefix, digits });
     return row!;
   },
+  /**
+   * A new patient's first round trip: the patient already holding this document, if any (as
+   * `findByDocument`), and only when there is none, the next HC number with its "already held"
+   * check (as `nextHcNumber`; CASE keeps nextval from running for a duplicate).
+   */
+  async documentHolderOrNextHc(db: DbOrTx, tipo: string, indexes: string[], prefix: string, digits: number):
+    Promise<{ holderId: string | null; holderMergedInto: string | null; hc: string | null; taken: boolean }> {
+    const statement = prepared(db, 'patients_holder_or_next_hc', (root) => root.select({
+      holderId: sql<string | null>`d.id`,
+      holderMergedInto: sql<string | null>`d.merged_into`,
+      hc: sql<string | null>`n.hc`,
+      taken: sql<boolean>`n.hc IS NOT NULL AND EXISTS (SELECT 1 FROM ${patients} WHERE ${patients.numeroHistoriaClinica} = n.hc)`,
+    }).from(sql`(SELECT 1) AS one
+      LEFT JOIN LATERAL (SELECT ${patients.id} AS id, ${patients.mergedInto} AS merged_into FROM ${patients}
+        WHERE ${patients.tipoDocumento} = ${sql.placeholder('tipo')}
+          AND ${patients.numeroDocumentoBidx} = ANY(${sql.placeholder('indexes')}::text[])
+        ORDER BY ${patients.mergedInto} IS NOT NULL LIMIT 1) AS d ON true
+      CROSS JOIN LATERAL (SELECT CASE WHEN d.id IS NULL THEN nextval('patients_hc_seq') END AS v) AS s
+      CROSS JOIN LATERAL (SELECT ${sql.placeholder('prefix')}::text || CASE WHEN length(s.v::text) >= ${sql.placeholder('digits')}::int
+        THEN s.v::text ELSE lpad(s.v::text, ${sql.placeholder('digits')}::int, '0') END AS hc) AS n`)
+      .prepare('patients_holder_or_next_hc'));
+    const [row] = await statement.execute({ tipo, indexes, prefix, digits });
+    return row!;
+  },
   async hcExists(db: DbOrTx, hc: string): Promise<boolean> {
     const statement = prepared(db, 'patients_hc_exists', (root) => root.select({ id: patients.id }).from(patients)
       .where(eq(patients.numeroHistoriaClinica, sql.placeholder('hc'))).limit(1).prepare('patients_hc_exists'));

@@ -114,6 +114,28 @@ export class PatientsService {
     }
   }
 
+  /**
+   * Refuses a document another patient holds, then gives the new record its HC number. In the
+   * usual case (a document, a number from the sequence) both take one statement.
+   */
+  private async newPatientHc(db: DbOrTx, input: CreatePatientInput): Promise<string> {
+    const duplicate = (holder: { id: string; mergedInto: string | null }) => new ConflictError('PATIENT_DUPLICATE',
+      'Ya existe un paciente con ese tipo y número de documento.',
+      { patient_id: holder.mergedInto ?? holder.id }, [{ path: 'numeroDocumento', message: 'Documento ya registrado' }]);
+    if (!input.tipoDocumento || !input.numeroDocumento) {
+      return input.numeroHistoriaClinica ?? this.assignHc(db, input.numeroDocumento);
+    }
+    const indexes = this.documentIndexes(input.numeroDocumento);
+    if (input.numeroHistoriaClinica == null && this.config.HC_NUMBER_MODE === 'sequence') {
+      const first = await patientsRepository.documentHolderOrNextHc(db, input.tipoDocumento, indexes, this.config.HC_PREFIX, this.config.HC_DIGITS);
+      if (first.holderId) throw duplicate({ id: first.holderId, mergedInto: first.holderMergedInto });
+      return first.taken ? this.assignHc(db, input.numeroDocumento) : first.hc!;
+    }
+    const existing = await patientsRepository.findByDocument(db, input.tipoDocumento, indexes);
+    if (existing) throw duplicate(existing);
+    return input.numeroHistoriaClinica ?? this.assignHc(db, input.numeroDocumento);
+  }
+
   private async conflictFor(error: unknown, input: { tipoDocumento?: string | undefined; numeroDocumento?: string | null | undefined }): Promise<never> {
     const constraint = uniqueViolation(error);
     if (constraint === 'patients_document_key' && input.tipoDocumento && input.numeroDocumento) {
@@ -133,14 +155,7 @@ export class PatientsService {
    * transaction; inside the caller's transaction when there is one (the billing webhook's).
    */
   async insert(db: DbOrTx, actor: AuditActor, input: CreatePatientInput): Promise<PatientRow> {
-    if (input.tipoDocumento && input.numeroDocumento) {
-      const existing = await patientsRepository.findByDocument(db, input.tipoDocumento, this.documentIndexes(input.numeroDocumento));
-      if (existing) {
-        throw new ConflictError('PATIENT_DUPLICATE', 'Ya existe un paciente con ese tipo y número de documento.',
-          { patient_id: existing.mergedInto ?? existing.id }, [{ path: 'numeroDocumento', message: 'Documento ya registrado' }]);
-      }
-    }
-    const hc = input.numeroHistoriaClinica ?? (await this.assignHc(db, input.numeroDocumento));
+    const hc = await this.newPatientHc(db, input);
     const sinDocumento = input.tipoDocumento === 'OTROS' && input.tipoDocumentoDetalle === 'SIN_DOCUMENTO';
     const id = randomUUID();
     const audited = this.audit.recordWith(db, actor, {

@@ -35,6 +35,19 @@ describe('audit trail', () => {
     expect(rows.rows).toEqual([{ entity_id: entityId.replace('\ud800', '\ufffd'), details: { motivo: 'a\ufffdb\ufffd', nested: ['\ufffd'] } }]);
   });
 
+  it('stores read events in batches whose asynchronous commit does not outlive them', async () => {
+    const actor = { actorKind: 'user', actorId: admin.id };
+    await Promise.all(Array.from({ length: 12 }, (_, i) =>
+      t.app.ctx.services.audit.recordRead(actor, { action: 'TEST_READ_BATCH', entity: 'patient', entityId: `r-${i}` })));
+    const stored = await t.database.db.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM audit_events WHERE action = 'TEST_READ_BATCH'`);
+    expect(stored.rows[0]!.n).toBe(12);
+    // synchronous_commit is off only inside each batch's own statement: on every pooled
+    // connection, the changes that follow still wait for their WAL flush.
+    const settings = await Promise.all(Array.from({ length: 8 }, () =>
+      t.database.db.execute<{ synchronous_commit: string }>(sql`SHOW synchronous_commit`)));
+    expect(new Set(settings.map((r) => r.rows[0]!.synchronous_commit))).toEqual(new Set(['on']));
+  });
+
   it('seals pending events into a hash chain that verifies', async () => {
     const result = await verify();
     expect(result.valid).toBe(true);

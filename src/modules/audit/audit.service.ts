@@ -173,10 +173,10 @@ export class AuditService {
           rows += next.rows.length;
         }
         try {
-          await this.db.transaction(async (tx) => {
-            await tx.execute(sql`SET LOCAL synchronous_commit TO OFF`);
-            await insertRows(tx, batch.flatMap((b) => b.rows));
-          });
+          // One statement, its own implicit transaction: set_config(…, true) holds until that
+          // transaction commits, so the commit is asynchronous without BEGIN, SET LOCAL and COMMIT.
+          await this.db.execute(sql`WITH audit_rows AS (${insertStatement(batch.flatMap((b) => b.rows))})
+            SELECT set_config('synchronous_commit', 'off', true)`);
           for (const b of batch) b.resolve();
         } catch (error) {
           for (const b of batch) b.reject(error);

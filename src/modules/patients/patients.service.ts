@@ -35,6 +35,12 @@ const TRACKED_FIELDS = [
   'antecedentesCronicos', 'medicacionActual', 'alergias', 'contactoEmergencia',
 ] as const;
 
+/** 409 naming the record that holds the document (the surviving one when it was merged). */
+function duplicateDocument(holder: { id: string; mergedInto: string | null } | undefined): ConflictError {
+  return new ConflictError('PATIENT_DUPLICATE', 'Ya existe un paciente con ese tipo y número de documento.',
+    { patient_id: holder?.mergedInto ?? holder?.id }, [{ path: 'numeroDocumento', message: 'Documento ya registrado' }]);
+}
+
 export class PatientsService {
   private readonly mergeHooks: MergeHook[] = [];
 
@@ -119,29 +125,24 @@ export class PatientsService {
    * usual case (a document, a number from the sequence) both take one statement.
    */
   private async newPatientHc(db: DbOrTx, input: CreatePatientInput): Promise<string> {
-    const duplicate = (holder: { id: string; mergedInto: string | null }) => new ConflictError('PATIENT_DUPLICATE',
-      'Ya existe un paciente con ese tipo y número de documento.',
-      { patient_id: holder.mergedInto ?? holder.id }, [{ path: 'numeroDocumento', message: 'Documento ya registrado' }]);
     if (!input.tipoDocumento || !input.numeroDocumento) {
       return input.numeroHistoriaClinica ?? this.assignHc(db, input.numeroDocumento);
     }
     const indexes = this.documentIndexes(input.numeroDocumento);
     if (input.numeroHistoriaClinica == null && this.config.HC_NUMBER_MODE === 'sequence') {
       const first = await patientsRepository.documentHolderOrNextHc(db, input.tipoDocumento, indexes, this.config.HC_PREFIX, this.config.HC_DIGITS);
-      if (first.holderId) throw duplicate({ id: first.holderId, mergedInto: first.holderMergedInto });
+      if (first.holderId) throw duplicateDocument({ id: first.holderId, mergedInto: first.holderMergedInto });
       return first.taken ? this.assignHc(db, input.numeroDocumento) : first.hc!;
     }
     const existing = await patientsRepository.findByDocument(db, input.tipoDocumento, indexes);
-    if (existing) throw duplicate(existing);
+    if (existing) throw duplicateDocument(existing);
     return input.numeroHistoriaClinica ?? this.assignHc(db, input.numeroDocumento);
   }
 
   private async conflictFor(error: unknown, input: { tipoDocumento?: string | undefined; numeroDocumento?: string | null | undefined }): Promise<never> {
     const constraint = uniqueViolation(error);
     if (constraint === 'patients_document_key' && input.tipoDocumento && input.numeroDocumento) {
-      const existing = await patientsRepository.findByDocument(this.db, input.tipoDocumento, this.documentIndexes(input.numeroDocumento));
-      throw new ConflictError('PATIENT_DUPLICATE', 'Ya existe un paciente con ese tipo y número de documento.',
-        { patient_id: existing?.mergedInto ?? existing?.id }, [{ path: 'numeroDocumento', message: 'Documento ya registrado' }]);
+      throw duplicateDocument(await patientsRepository.findByDocument(this.db, input.tipoDocumento, this.documentIndexes(input.numeroDocumento)));
     }
     if (constraint === 'patients_hc_key') {
       throw new ConflictError('HC_NUMBER_TAKEN', 'El número de historia clínica ya está asignado a otro paciente.', undefined,

@@ -83,7 +83,7 @@ async function startApi(port: number, extraEnv: Record<string, string>): Promise
   const child = spawn(process.execPath, [...profile, 'dist/src/server.js'], {
     stdio: ['ignore', 'ignore', 'inherit'],
     env: { ...process.env, ...secrets, ...extraEnv, DATABASE_URL: dbUrl, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'silent',
-      BCRYPT_COST: '12', JWT_ACCESS_TTL_SECONDS: '7200', DATABASE_POOL_MAX: process.env.DATABASE_POOL_MAX ?? '20', HCE_WORKERS: values.workers,
+      BCRYPT_COST: '12', JWT_ACCESS_TTL_SECONDS: '7200', DATABASE_POOL_MAX: process.env.DATABASE_POOL_MAX ?? '8', HCE_WORKERS: values.workers,
       // The login limits (60/min per IP) exist for attackers; 100 benchmark connections come from one IP.
       RATE_LIMIT_LOGIN_PER_IP: '100000000', RATE_LIMIT_LOGIN_PER_ACCOUNT: '100000000', HCE_ADMIN_PASSWORD: BENCH_PASSWORD },
   });

@@ -15,7 +15,7 @@ import pg from 'pg';
 import { BENCH_ASSISTANT_EMAIL, BENCH_DOCTOR_EMAIL, BENCH_PASSWORD } from '../scripts/seed-demo/load.js';
 import { runPgbench } from './pgbench.js';
 import { scenarios, type BenchContext, type Scenario } from './scenarios.js';
-import { rssSampler, table, type Reference, type ScenarioResult } from './stats.js';
+import { cpuSampler, rssSampler, table, type Reference, type ScenarioResult } from './stats.js';
 
 const { values } = parseArgs({ options: {
   preset: { type: 'string', default: 'medium' },
@@ -144,6 +144,7 @@ async function runScenario(base: string, pid: number, s: Scenario): Promise<Scen
   const conns = s.connections ?? connections;
   if (warmup > 0) await autocannon({ url: base, connections: conns, duration: warmup, requests: s.requests });
   const sampler = rssSampler(pid);
+  const cpu = cpuSampler(pid);
   const latencies: number[] = [];
   const statuses = new Map<number, number>();
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
@@ -154,12 +155,13 @@ async function runScenario(base: string, pid: number, s: Scenario): Promise<Scen
     });
   });
   const maxRssMb = sampler.stop();
+  const cpuUsPerRequest = cpu.stop(result.requests.total);
   latencies.sort((a, b) => a - b);
   const pct = (p: number) => latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]! : 0;
   const odd = [...statuses].filter(([code]) => code < 200 || code >= 300).map(([code, n]) => `${code}×${n}`).join(' ');
   return { name: s.name, kind: s.kind, targetP99Ms: s.targetP99Ms, requestsPerSecond: result.requests.total / duration,
     latencyMs: { p50: pct(50), p95: pct(95), p99: pct(99), max: latencies.at(-1) ?? 0 }, requests: result.requests.total,
-    errors: result.errors, non2xx: result.non2xx, maxRssMb, ...(odd || s.note ? { note: [odd, s.note].filter(Boolean).join('; ') } : {}) };
+    errors: result.errors, non2xx: result.non2xx, maxRssMb, cpuUsPerRequest, ...(odd || s.note ? { note: [odd, s.note].filter(Boolean).join('; ') } : {}) };
 }
 
 await prepareDatabase();

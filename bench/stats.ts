@@ -1,5 +1,5 @@
-/** Server memory and the result table of the benchmark. */
-import { readFileSync } from 'node:fs';
+/** Server memory, CPU split and the result table of the benchmark. */
+import { readdirSync, readFileSync } from 'node:fs';
 
 export interface ScenarioResult {
   name: string;
@@ -10,6 +10,8 @@ export interface ScenarioResult {
   errors: number;
   non2xx: number;
   maxRssMb: number;
+  /** CPU time per answer (µs) of the API processes, of PostgreSQL on this machine and of the load generator. */
+  cpuUsPerRequest?: { api: number; postgres: number; loadGenerator: number };
   /** The p99 target of the issue for this kind of scenario (ms). */
   targetP99Ms: number;
   note?: string;
@@ -47,15 +49,57 @@ export function rssSampler(pid: number, everyMs = 250): { stop: () => number } {
   };
 }
 
+/** Clock ticks (USER_HZ, 100 on Linux) of user + system time from a /proc/<pid>/stat line. */
+function cpuTicks(pid: number | string): { ticks: number; comm: string } | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const close = stat.lastIndexOf(')');
+    const fields = stat.slice(close + 2).split(' ');
+    return { ticks: Number(fields[11]) + Number(fields[12]), comm: stat.slice(stat.indexOf('(') + 1, close) };
+  } catch {
+    return undefined; // the process ended
+  }
+}
+
+/**
+ * CPU used during a window by the server's processes, by every PostgreSQL process on this
+ * machine (backends, WAL writer, checkpointer, autovacuum; none when the database is remote),
+ * and by this process (autocannon runs in it). Processes born inside the window count from zero.
+ */
+export function cpuSampler(pid: number): { stop: (requests: number) => NonNullable<ScenarioResult['cpuUsPerRequest']> } {
+  const snapshot = () => {
+    const api = new Map(processTree(pid).map((p) => [p, cpuTicks(p)?.ticks ?? 0]));
+    const postgres = new Map<string, number>();
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      const t = cpuTicks(entry);
+      if (t?.comm === 'postgres') postgres.set(entry, t.ticks);
+    }
+    return { api, postgres, self: process.cpuUsage() };
+  };
+  const delta = (before: Map<number | string, number>, after: Map<number | string, number>) =>
+    [...after].reduce((sum, [p, ticks]) => sum + Math.max(0, ticks - (before.get(p) ?? 0)), 0) * 10_000; // ticks → µs
+  const start = snapshot();
+  return {
+    stop: (requests) => {
+      const end = snapshot();
+      const self = process.cpuUsage(start.self);
+      const per = (us: number) => (requests > 0 ? Math.round(us / requests) : 0);
+      return { api: per(delta(start.api, end.api)), postgres: per(delta(start.postgres, end.postgres)), loadGenerator: per(self.user + self.system) };
+    },
+  };
+}
+
 export interface Reference { selectOnlyTps: number; tpcbTps: number; insertTps: number }
 
 export function table(results: ScenarioResult[], ref: Reference | undefined): string {
-  const head = ['escenario', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'meta p99', 'errores', 'no-2xx', 'RSS MB', 'vs pgbench'];
+  const head = ['escenario', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'meta p99', 'errores', 'no-2xx', 'RSS MB', 'CPU µs/resp. API·PG·carga', 'vs pgbench'];
   const rows = results.map((r) => {
     const base = r.kind === 'write' ? ref?.tpcbTps : ref?.selectOnlyTps;
     const ratio = base ? `${((r.requestsPerSecond / base) * 100).toFixed(1)}% ${r.kind === 'write' ? 'TPC-B' : '-S'}` : '—';
     return [r.name, r.requestsPerSecond.toFixed(0), r.latencyMs.p50.toFixed(1), r.latencyMs.p95.toFixed(1), r.latencyMs.p99.toFixed(1),
-      `${r.targetP99Ms}${r.latencyMs.p99 <= r.targetP99Ms ? ' ✓' : ' ✗'}`, String(r.errors), String(r.non2xx), String(r.maxRssMb), ratio];
+      `${r.targetP99Ms}${r.latencyMs.p99 <= r.targetP99Ms ? ' ✓' : ' ✗'}`, String(r.errors), String(r.non2xx), String(r.maxRssMb),
+      r.cpuUsPerRequest ? `${r.cpuUsPerRequest.api} · ${r.cpuUsPerRequest.postgres} · ${r.cpuUsPerRequest.loadGenerator}` : '—', ratio];
   });
   const all = [head, ...rows];
   const widths = head.map((_, i) => Math.max(...all.map((row) => row[i]!.length)));

@@ -67,19 +67,13 @@ export const patientsRepository = {
    * whether a patient already holds it (one round trip; imported records may hold any number).
    */
   async nextHcNumber(db: DbOrTx, prefix: string, digits: number): Promise<{ hc: string; taken: boolean }> {
-    const statement = prepared(db, 'patients_next_hc', (root) => root.select({
-      hc: sql<string>`n.hc`,
-      taken: sql<boolean>`EXISTS (SELECT 1 FROM ${patients} WHERE ${patients.numeroHistoriaClinica} = n.hc)`,
-    }).from(sql`(SELECT ${sql.placeholder('prefix')}::text || CASE WHEN length(s.v::text) >= ${sql.placeholder('digits')}::int THEN s.v::text
-        ELSE lpad(s.v::text, ${sql.placeholder('digits')}::int, '0') END AS hc FROM (SELECT nextval('patients_hc_seq') AS v) AS s) AS n`)
-      .prepare('patients_next_hc'));
-    const [row] = await statement.execute({ prefix, digits });
-    return row!;
+    const { hc, taken } = await patientsRepository.documentHolderOrNextHc(db, '', [], prefix, digits);
+    return { hc: hc!, taken };
   },
   /**
    * A new patient's first round trip: the patient already holding this document, if any (as
    * `findByDocument`), and only when there is none, the next HC number with its "already held"
-   * check (as `nextHcNumber`; CASE keeps nextval from running for a duplicate).
+   * check (CASE keeps nextval from running for a duplicate). No index values: just the number.
    */
   async documentHolderOrNextHc(db: DbOrTx, tipo: string, indexes: string[], prefix: string, digits: number):
     Promise<{ holderId: string | null; holderMergedInto: string | null; hc: string | null; taken: boolean }> {

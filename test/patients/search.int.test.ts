@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { createUser, type TestUser } from '../factories/users.js';
@@ -101,6 +102,12 @@ describe('patient search', () => {
     expect(put.statusCode).toBe(200);
     expect(await found('anticona')).toEqual([]);
     expect(await found('teodoro ayab')).toEqual([p.id]);
+    // The word index orders namesakes by the key stored on the patient, renamed ones included.
+    const stale = await t.database.db.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM patient_search_words w
+      JOIN patients p ON p.id = w.patient_id WHERE w.sort_key IS DISTINCT FROM p.sort_key`);
+    expect(stale.rows[0]!.n).toBe(0);
+    const words = await t.database.db.execute<{ sort_key: string }>(sql`SELECT DISTINCT sort_key FROM patient_search_words WHERE patient_id = ${p.id}`);
+    expect(words.rows).toEqual([{ sort_key: expect.stringMatching(/^ayabaca (.+ )?teodoro$/) }]);
     expect((await search('jose', '&tipoDocumento=DNI')).json().total).toBe(2);
     expect((await search('jose', '&tipoDocumento=PASAPORTE')).json()).toMatchObject({ data: [], total: 0 });
   });

@@ -1,9 +1,18 @@
 const limaDate = new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Lima', year: 'numeric', month: '2-digit', day: '2-digit' });
 const limaTime = new Intl.DateTimeFormat('en-GB', { timeZone: 'America/Lima', hour: '2-digit', minute: '2-digit', hour12: false });
 
-/** The clinic's calendar date (America/Lima, no DST) as YYYY-MM-DD. */
-export function todayInLima(now: Date = new Date()): string {
-  return limaDate.format(now);
+let today = { second: Number.NaN, date: '' };
+
+/**
+ * The clinic's calendar date (America/Lima, no DST) as YYYY-MM-DD. Without `now`, worked out at
+ * most once per clock second (every patient's age in a list asks for it; Intl's time-zone
+ * formatting is the costly part).
+ */
+export function todayInLima(now?: Date): string {
+  if (now) return limaDate.format(now);
+  const second = Math.floor(Date.now() / 1000);
+  if (second !== today.second) today = { second, date: limaDate.format(new Date(second * 1000)) };
+  return today.date;
 }
 
 export function timeInLima(now: Date = new Date()): string {

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { testDbKind } from '../helpers/database.js';
 import { createUser, type TestUser } from '../factories/users.js';
@@ -36,6 +36,20 @@ describe('patient registry', () => {
     expect(body.edad).toBeGreaterThanOrEqual(40);
     expect(body.patient.id).toBe(body.id);
     expect(res.headers.etag).toBe('W/"1"');
+  });
+
+  it('turns a patient a year older at midnight in Lima, not in UTC', async () => {
+    const created = await createPatient(t, asistente, { fechaNacimiento: '1990-03-15' });
+    const age = async () => (await t.app.inject({ method: 'GET', url: `/api/v1/patients/${created.id}`, headers: asistente.headers })).json().edad;
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(new Date('2026-03-15T04:59:59.500Z')); // 23:59:59.5 on 14 March in Lima; already the 15th in UTC
+      expect(await age()).toBe(35);
+      vi.setSystemTime(new Date('2026-03-15T05:00:00.200Z')); // 00:00:00.2 on the 15th in Lima
+      expect(await age()).toBe(36);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('stores the document number only encrypted, with a blind index', async () => {

@@ -110,10 +110,15 @@ describe('patient search', () => {
     expect(words.rows).toEqual([{ sort_key: expect.stringMatching(/^ayabaca (.+ )?teodoro$/) }]);
     expect((await search('jose', '&tipoDocumento=DNI')).json().total).toBe(2);
     expect((await search('jose', '&tipoDocumento=PASAPORTE')).json()).toMatchObject({ data: [], total: 0 });
+    expect((await search('nunez jose', '&tipoDocumento=DNI')).json().total).toBe(2);
+    expect((await search('nunez jose', '&tipoDocumento=PASAPORTE')).json()).toMatchObject({ data: [], total: 0 });
   });
 
   it('reports the total on a page past the end', async () => {
     expect((await search('paginado', '&limit=10&offset=40')).json()).toMatchObject({ data: [], total: 25 });
+    // Several words (the trigram step) too.
+    expect((await search('paginado serie', '&limit=10&offset=20')).json()).toMatchObject({ total: 25, data: expect.arrayContaining([expect.anything()]) });
+    expect((await search('paginado serie', '&limit=10&offset=40')).json()).toMatchObject({ data: [], total: 25 });
   });
 
   it('never fails on hostile input', async () => {

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, inArray, isNull, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
+import { and, asc, count, desc, eq, isNull, sql, type Placeholder, type SQL, type SQLWrapper } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import { allOn } from '../../db/all-on.js';
 import { prepared } from '../../db/prepared.js';
@@ -26,9 +26,14 @@ const summaryColumns = {
 };
 export type PatientSummaryRow = Pick<PatientRow, keyof typeof summaryColumns>;
 
-/** `column` is none of these ids (one array parameter). */
-function notAny(column: SQLWrapper, ids: string[]): SQL {
-  return sql`${column} <> ALL(${sql.param(ids)}::uuid[])`;
+/** `column` is none of these ids (one array parameter, or a placeholder for one). */
+function notAny(column: SQLWrapper, ids: string[] | Placeholder): SQL {
+  return sql`${column} <> ALL(${Array.isArray(ids) ? sql.param(ids) : ids}::uuid[])`;
+}
+
+/** No document type given (NULL) or this one: one prepared statement serves both. */
+function ofType(tipo: Placeholder): SQL {
+  return sql`(${tipo}::text IS NULL OR ${patients.tipoDocumento} = ${tipo}::text)`;
 }
 
 export const patientsRepository = {
@@ -53,7 +58,9 @@ export const patientsRepository = {
   },
   async findByIds(db: DbOrTx, ids: string[]): Promise<PatientRow[]> {
     if (ids.length === 0) return [];
-    return db.select().from(patients).where(inArray(patients.id, ids));
+    const statement = prepared(db, 'patients_by_ids', (root) => root.select().from(patients)
+      .where(sql`${patients.id} = ANY(${sql.placeholder('ids')}::uuid[])`).prepare('patients_by_ids'));
+    return statement.execute({ ids });
   },
   /** The few columns a patient summary needs (agenda, reports): no wide JSON columns to read and map. */
   async summaryRowsByIds(db: DbOrTx, ids: string[]): Promise<PatientSummaryRow[]> {
@@ -118,18 +125,19 @@ export const patientsRepository = {
     if (params.search === undefined) return this.page(db, and(...base)!, undefined, params);
     const tokens = [...new Set(searchTokens(params.search))];
     const query = tokens.join(' ');
-    const exact: SQL[] = [eq(patients.numeroHistoriaClinica, params.search.trim().toUpperCase())];
-    if (params.documentIndexes?.length) exact.push(inArray(patients.numeroDocumentoBidx, params.documentIndexes));
-    const exactHit = sql`(${sql.join(exact, sql` OR `)})`;
-    const hits = await db.select().from(patients).where(and(...base, exactHit))
-      .orderBy(asc(patients.apellidoPaterno), asc(patients.apellidoMaterno), asc(patients.nombres), asc(patients.id));
+    const exactHits = prepared(db, 'patients_search_exact', (root) => root.select().from(patients)
+      .where(and(isNull(patients.mergedInto), ofType(sql.placeholder('tipo')),
+        sql`(${patients.numeroHistoriaClinica} = ${sql.placeholder('hc')} OR ${patients.numeroDocumentoBidx} = ANY(${sql.placeholder('indexes')}::text[]))`))
+      .orderBy(asc(patients.apellidoPaterno), asc(patients.apellidoMaterno), asc(patients.nombres), asc(patients.id))
+      .prepare('patients_search_exact'));
+    const hits = await exactHits.execute({ tipo: params.tipoDocumento ?? null, hc: params.search.trim().toUpperCase(), indexes: params.documentIndexes ?? [] });
     const fromHits = hits.slice(params.offset, params.offset + params.limit);
     if (tokens.length > 0) {
       const page = { limit: Math.max(params.limit - fromHits.length, 0), offset: Math.max(params.offset - hits.length, 0) };
       const exclude = hits.map((h) => h.id);
       const words = tokens.length === 1
         ? await this.byWordPrefix(db, tokens[0]!, params.tipoDocumento, exclude, page.limit, page.offset)
-        : await this.byWordPrefixes(db, base, tokens, exclude, page);
+        : await this.byWordPrefixes(db, tokens, params.tipoDocumento, exclude, page);
       if (hits.length + words.total > 0) return { rows: [...fromHits, ...words.rows], total: hits.length + words.total };
     }
     if (hits.length > 0) return { rows: fromHits, total: hits.length };
@@ -143,25 +151,44 @@ export const patientsRepository = {
   /**
    * Step 1 for several typed words: the trigram index intersects the names containing every
    * word (few rows even for two common words), then a regular expression keeps those where each
-   * is the beginning of a name word, the same rule and ranking as `byWordPrefix`.
+   * is the beginning of a name word, the same rule and ranking as `byWordPrefix`. One prepared
+   * statement per number of words: the patterns are parameters, so PostgreSQL plans it once
+   * (planning the trigram estimates cost as much as running it).
    */
-  async byWordPrefixes(db: DbOrTx, base: SQL[], tokens: string[], exclude: string[], page: { limit: number; offset: number }): Promise<{ rows: PatientRow[]; total: number }> {
-    // Tokens hold no regular-expression metacharacter (searchTokens); a word ends at a space, hyphen or apostrophe.
+  async byWordPrefixes(db: DbOrTx, tokens: string[], tipoDocumento: string | undefined, exclude: string[], page: { limit: number; offset: number }): Promise<{ rows: PatientRow[]; total: number }> {
+    const n = tokens.length;
     // `|| ''` keeps the word-start check out of the trigram index condition: it repeats the LIKE's
     // trigrams, and intersecting them twice doubled the index work at 200,000 patients.
-    const conditions = tokens.flatMap((t) => [sql`${patients.nombreBusqueda} LIKE ${'%' + t + '%'}`, sql`(${patients.nombreBusqueda} || '') ~ ${"(^|[ '-])" + t}`]);
-    if (exclude.length > 0) conditions.push(notAny(patients.id, exclude));
-    const wholeWords = sql.join(tokens.map((t) => sql`(${patients.nombreBusqueda} ~ ${"(^|[ '-])" + t + "($|[ '-])"})::int`), sql` + `);
-    const result = await this.page(db, and(...base, ...conditions)!, wholeWords, { limit: Math.max(page.limit, 1), offset: page.offset });
-    return { rows: page.limit > 0 ? result.rows : [], total: result.total };
+    const where = () => and(isNull(patients.mergedInto), ofType(sql.placeholder('tipo')), notAny(patients.id, sql.placeholder('exclude')),
+      ...Array.from({ length: n }, (_, i) => sql`${patients.nombreBusqueda} LIKE ${sql.placeholder(`inside${i}`)} AND (${patients.nombreBusqueda} || '') ~ ${sql.placeholder(`start${i}`)}`));
+    const wholeWords = sql.join(Array.from({ length: n }, (_, i) => sql`(${patients.nombreBusqueda} ~ ${sql.placeholder(`whole${i}`)})::int`), sql` + `);
+    // Tokens hold no LIKE or regular-expression metacharacter (searchTokens); a word ends at a space, hyphen or apostrophe.
+    const values: Record<string, unknown> = { tipo: tipoDocumento ?? null, exclude };
+    tokens.forEach((t, i) => Object.assign(values, { [`inside${i}`]: `%${t}%`, [`start${i}`]: `(^|[ '-])${t}`, [`whole${i}`]: `(^|[ '-])${t}($|[ '-])` }));
+    const pageOf = prepared(db, `patients_search_words_${n}`, (root) => root.select({ patient: patients, total: sql<number>`count(*) over ()`.mapWith(Number) })
+      .from(patients).where(where()).orderBy(desc(wholeWords), asc(patients.sortKey), asc(patients.id))
+      .limit(sql.placeholder('limit')).offset(sql.placeholder('offset')).prepare(`patients_search_words_${n}`));
+    // A ranked search visits every match anyway: page and total in one pass (a window count).
+    const found = await pageOf.execute({ ...values, limit: Math.max(page.limit, 1), offset: page.offset });
+    if (found.length > 0 || page.offset === 0) return { rows: page.limit > 0 ? found.map((r) => r.patient) : [], total: found[0]?.total ?? 0 };
+    // A page past the end still reports how many there are.
+    const countOf = prepared(db, `patients_search_words_count_${n}`, (root) => root.select({ n: count() }).from(patients).where(where())
+      .prepare(`patients_search_words_count_${n}`));
+    return { rows: [], total: (await countOf.execute(values))[0]?.n ?? 0 };
   },
   /** Step 1 for one typed word: live patients with a name word starting with it (index-only range scan of the word index). */
   async byWordPrefix(db: DbOrTx, token: string, tipoDocumento: string | undefined, exclude: string[], limit: number, offset: number): Promise<{ rows: PatientRow[]; total: number }> {
     // Tokens hold only letters, digits, spaces, apostrophes and hyphens (searchTokens), so no LIKE metacharacter.
     const filters = sql`${tipoDocumento ? sql` AND tipo_documento = ${tipoDocumento}` : sql``}${exclude.length > 0 ? sql` AND ${notAny(sql`patient_id`, exclude)}` : sql``}`;
-    // Patients with a word starting with the token (a patient can have several such words).
-    const countAll = async () => Number((await db.execute<{ n: string | number }>(sql`SELECT count(DISTINCT patient_id) AS n
-      FROM patient_search_words WHERE word LIKE ${token + '%'}${filters}`)).rows[0]?.n ?? 0);
+    // Patients with a word starting with the token. A patient can have several such words
+    // ("garcia" and "garcia-perez"), so they are counted distinct, unless every word in the range
+    // is the same one (the index's first and last, two probes): one row per patient then, and
+    // counting rows skips the distinct pass (half the time for a common surname).
+    const prefix = token + '%';
+    const countAll = async () => Number((await db.execute<{ n: string | number }>(sql`SELECT CASE
+      WHEN (SELECT min(word) = max(word) FROM patient_search_words WHERE word LIKE ${prefix})
+      THEN (SELECT count(*) FROM patient_search_words WHERE word LIKE ${prefix}${filters})
+      ELSE (SELECT count(DISTINCT patient_id) FROM patient_search_words WHERE word LIKE ${prefix}${filters}) END AS n`)).rows[0]?.n ?? 0);
     const rowsFor = async (ids: string[]) => {
       const byId = new Map((await this.findByIds(db, ids)).map((r) => [r.id, r]));
       return ids.map((id) => byId.get(id)).filter((r): r is PatientRow => r !== undefined);
@@ -178,7 +205,7 @@ export const patientsRepository = {
       }
     }
     const matches = sql`SELECT patient_id, sort_key, bool_or(word = ${token}) AS whole FROM patient_search_words
-      WHERE word LIKE ${token + '%'}${filters} GROUP BY patient_id, sort_key`;
+      WHERE word LIKE ${prefix}${filters} GROUP BY patient_id, sort_key`;
     const result = await db.execute<{ patient_id: string; total: string | number }>(sql`
       SELECT patient_id, count(*) OVER () AS total FROM (${matches}) AS m
       ORDER BY whole DESC, sort_key, patient_id LIMIT ${Math.max(limit, 1)} OFFSET ${offset}`);

@@ -102,8 +102,9 @@ export class AppointmentsIntegrations {
 
   /** Not yet attended nor cancelled, from `fromDate` on, soonest first (no audit: the caller audits its view). */
   async upcoming(db: DbOrTx, patientId: string, fromDate: string, limit: number): Promise<AppointmentRow[]> {
-    return db.select().from(appointments).where(and(
-      eq(appointments.patientId, patientId), gte(appointments.fecha, fromDate), notInArray(appointments.estado, ['CANCELADA', 'ATENDIDA']),
-    )).orderBy(asc(appointments.fecha), asc(appointments.hora), asc(appointments.id)).limit(limit);
+    const statement = prepared(db, 'appointments_upcoming_of_patient', (root) => root.select().from(appointments).where(and(
+      eq(appointments.patientId, sql.placeholder('patientId')), gte(appointments.fecha, sql.placeholder('fromDate')), notInArray(appointments.estado, ['CANCELADA', 'ATENDIDA']),
+    )).orderBy(asc(appointments.fecha), asc(appointments.hora), asc(appointments.id)).limit(sql.placeholder('limit')).prepare('appointments_upcoming_of_patient'));
+    return statement.execute({ patientId, fromDate, limit });
   }
 }

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, gte, inArray, isNull, lt, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gte, isNull, lt, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import { prepared } from '../../db/prepared.js';
 import { allOn } from '../../db/all-on.js';
@@ -46,6 +46,13 @@ export const attentionsRepository = {
     ] as const);
     return { rows, total: Number(totals[0]?.n ?? 0) };
   },
+  /** A patient's latest attentions, newest first, without a total (the patient summary). */
+  async recentByPatient(db: DbOrTx, patientId: string, limit: number): Promise<AttentionRow[]> {
+    const statement = prepared(db, 'attentions_recent_by_patient', (root) => root.select().from(medicalAttentions)
+      .where(eq(medicalAttentions.patientId, sql.placeholder('patientId')))
+      .orderBy(desc(medicalAttentions.fechaAtencion), desc(medicalAttentions.id)).limit(sql.placeholder('limit')).prepare('attentions_recent_by_patient'));
+    return statement.execute({ patientId, limit });
+  },
   async search(db: DbOrTx, f: { patientId?: string | undefined; from?: Date | undefined; to?: Date | undefined; limit: number; offset: number }) {
     const conditions = [
       f.patientId ? eq(medicalAttentions.patientId, f.patientId) : undefined,
@@ -68,8 +75,10 @@ export const attentionsRepository = {
   },
   async activeDiagnosesFor(db: DbOrTx, attentionIds: string[]) {
     if (attentionIds.length === 0) return [];
-    return db.select().from(attentionDiagnoses).where(and(inArray(attentionDiagnoses.attentionId, attentionIds), isNull(attentionDiagnoses.deletedAt)))
-      .orderBy(asc(attentionDiagnoses.createdAt));
+    const statement = prepared(db, 'attention_diagnoses_active_of', (root) => root.select().from(attentionDiagnoses)
+      .where(and(sql`${attentionDiagnoses.attentionId} = ANY(${sql.placeholder('ids')}::uuid[])`, isNull(attentionDiagnoses.deletedAt)))
+      .orderBy(asc(attentionDiagnoses.createdAt)).prepare('attention_diagnoses_active_of'));
+    return statement.execute({ ids: attentionIds });
   },
   async nextOrderNumber(db: DbOrTx): Promise<string> {
     const result = await db.execute<{ n: number }>(sql`SELECT nextval('medical_orders_numero_seq')::int AS n`);

@@ -215,7 +215,7 @@ export class AttentionsService {
 
   /** The latest attentions with their diagnoses, without audit: for views that audit their whole read once (patient summary). */
   async recentWithDiagnoses(db: DbOrTx, patientId: string, limit: number) {
-    const { rows } = await attentionsRepository.listByPatient(db, patientId, limit, 0);
+    const rows = await attentionsRepository.recentByPatient(db, patientId, limit);
     const [dx, doctors] = await allOn(db, [() => attentionsRepository.activeDiagnosesFor(db, rows.map((r) => r.id)), () => this.users.doctorsByIds(db, rows.map((r) => r.doctorId))] as const);
     return rows.map((r) => ({
       row: r, doctor: doctors.get(r.doctorId),

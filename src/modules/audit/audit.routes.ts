@@ -1,9 +1,9 @@
-import { and, count, desc, eq, gte, lte, type SQL } from 'drizzle-orm';
+import { and, count, desc, eq, gte, lte, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { AppInstance } from '../../app.js';
 import { errorResponses, paginated } from '../../shared/http/schemas.js';
 import { actorFrom } from './audit.service.js';
-import { auditEvents } from './audit.table.js';
+import { auditChain, auditEvents } from './audit.table.js';
 
 const auditEventSchema = z.object({
   id: z.number().int(),
@@ -56,15 +56,16 @@ export async function auditRoutes(app: AppInstance): Promise<void> {
     if (q.hasta) conditions.push(lte(auditEvents.occurredAt, new Date(q.hasta)));
     const where = conditions.length ? and(...conditions) : undefined;
     const [rows, totals] = await Promise.all([
-      db.select().from(auditEvents).where(where).orderBy(desc(auditEvents.id)).limit(q.limit).offset(q.offset),
+      db.select({ event: auditEvents, sealed: sql<boolean>`EXISTS (SELECT 1 FROM ${auditChain} WHERE ${auditChain.eventId} = ${auditEvents.id})` })
+        .from(auditEvents).where(where).orderBy(desc(auditEvents.id)).limit(q.limit).offset(q.offset),
       db.select({ n: count() }).from(auditEvents).where(where),
     ]);
     await audit.recordRead(actorFrom(request), { action: 'AUDIT_READ', details: { filters: { ...q } } });
     return {
-      data: rows.map((r) => ({
+      data: rows.map(({ event: r, sealed }) => ({
         id: r.id, occurredAt: r.occurredAt.toISOString(), actorId: r.actorId, actorRole: r.actorRole, actorKind: r.actorKind,
         action: r.action, entity: r.entity, entityId: r.entityId, patientId: r.patientId, ip: r.ip, userAgent: r.userAgent,
-        requestId: r.requestId, outcome: r.outcome, details: r.details, sealed: r.hash !== null,
+        requestId: r.requestId, outcome: r.outcome, details: r.details, sealed,
       })),
       total: Number(totals[0]?.n ?? 0), limit: q.limit, offset: q.offset,
     };

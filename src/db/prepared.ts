@@ -1,4 +1,6 @@
-import { PgTransaction } from 'drizzle-orm/pg-core';
+import { getTableColumns, is, SQL, sql } from 'drizzle-orm';
+import { PgTransaction, type PgTable } from 'drizzle-orm/pg-core';
+import type { WithSubquery } from 'drizzle-orm/subquery';
 import type { Db, DbOrTx } from './client.js';
 
 /** What Drizzle's prepared queries (node-postgres and PGlite) run on: their session's client. */
@@ -46,4 +48,49 @@ export function prepared<T extends object>(db: DbOrTx, name: string, build: (db:
     statements.set(name, statement);
   }
   return Object.create(statement, { client: { value: session.client } }) as T;
+}
+
+export interface PreparedInsertOptions {
+  /** Columns with an SQL default (now(), gen_random_uuid()) that callers give anyway, e.g. the id. */
+  bind?: string[];
+  /** A CTE the INSERT carries (the audit rows: `auditRowsFrom`), its placeholders filled from `params`. */
+  with?: (root: Db) => WithSubquery;
+  returning?: boolean;
+}
+
+/**
+ * A wide table's INSERT as a prepared statement: Drizzle builds an INSERT by walking every
+ * column and converting its casing, which costs more API CPU than the round trip on the hot
+ * write paths. Every insertable column is a placeholder except those with an SQL default
+ * (left to it, unless named in `bind`); a column not given takes its constant default or NULL,
+ * as in an INSERT that leaves it out. Giving a value for a column left to its SQL default is a
+ * programming error and throws, rather than being dropped silently.
+ */
+export function preparedInsert<T extends PgTable>(table: T, name: string, options: PreparedInsertOptions = {}) {
+  const bound = Object.entries(getTableColumns(table)).filter(([key, column]) =>
+    column.generated === undefined && column.generatedIdentity === undefined && (!is(column.default, SQL) || options.bind?.includes(key)));
+  const boundKeys = new Set(bound.map(([key]) => key));
+  const build = (root: Db) => {
+    // Bare placeholders (inside sql``): Drizzle would run a column's encoder on NULL too (jsonb
+    // would store the JSON value null, timestamps would throw); values are encoded below.
+    const placeholders = Object.fromEntries(bound.map(([key]) => [key, sql`${sql.placeholder(key)}`]));
+    const insert = (options.with ? root.with(options.with(root)) : root).insert(table).values(placeholders as T['$inferInsert']);
+    return (options.returning ? insert.returning() : insert).prepare(name) as unknown as { execute(params: Record<string, unknown>): Promise<unknown> };
+  };
+  return async (db: DbOrTx, values: T['$inferInsert'], params: Record<string, unknown> = {}): Promise<T['$inferSelect'][]> => {
+    const filled: Record<string, unknown> = { ...params };
+    for (const [key, column] of bound) {
+      const value = (values as Record<string, unknown>)[key];
+      if (value === undefined && is(column.default, SQL)) throw new Error(`preparedInsert(${name}): no value for ${key}, which is bound`);
+      const given = value !== undefined ? value : column.default ?? null;
+      filled[key] = given === null ? null : column.mapToDriverValue(given);
+    }
+    for (const key in values) {
+      if ((values as Record<string, unknown>)[key] !== undefined && !boundKeys.has(key)) {
+        throw new Error(`preparedInsert(${name}): ${key} is left to its SQL default; name it in bind`);
+      }
+    }
+    const result = await prepared(db, name, build).execute(filled);
+    return (options.returning ? result : []) as T['$inferSelect'][];
+  };
 }

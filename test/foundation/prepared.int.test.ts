@@ -1,5 +1,8 @@
 import { sql } from 'drizzle-orm';
+import { randomUUID } from 'node:crypto';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AuditService } from '../../src/modules/audit/audit.service.js';
 import { patientsRepository } from '../../src/modules/patients/patients.repository.js';
 import { createPatient } from '../factories/patients.js';
 import { createUser, type TestUser } from '../factories/users.js';
@@ -54,5 +57,53 @@ describe('prepared statements inside transactions', () => {
     }).catch((error: { seen?: string }) => error.seen);
     expect(await Promise.all([read(a!.id, 'Aurelia'), read(b!.id, 'Benigno')])).toEqual(['Aurelia', 'Benigno']);
     expect((await patientsRepository.findById(db, a!.id))?.nombres).toBe('Aurelio');
+  });
+});
+
+/**
+ * The wide tables' INSERTs are prepared once (preparedInsert): a column the caller leaves out
+ * must still get its default, as in an INSERT that names only the columns given, and a value
+ * for a column the statement leaves to its SQL default must be refused, not dropped.
+ */
+describe('prepared inserts', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await buildTestApp();
+  });
+  afterAll(async () => t.close());
+
+  const base = { numeroHistoriaClinica: 'HC-PINS-1', tipoDocumento: 'OTROS', nombres: 'Eusebia', apellidoPaterno: 'Chunga', fechaNacimiento: '1950-03-04', sexo: 'F' };
+
+  it('gives columns left out their defaults, and writes the audit row it carries', async () => {
+    const { db } = t.database;
+    const id = randomUUID();
+    const row = await patientsRepository.insertAudited(db, { ...base, id, contactoEmergencia: null }, new AuditService(db, pino({ level: 'silent' })).rowsParam({ actorKind: 'system' },
+      { action: 'PATIENT_CREATED', entity: 'patient', entityId: id, patientId: id }));
+    expect(row).toMatchObject({ id, nacionalidad: 'PER', identificacionPendiente: false, alergias: [], antecedentesCronicos: [], version: 1, mergedInto: null, email: null });
+    expect(row.createdAt).toBeInstanceOf(Date);
+    // SQL NULL, not the JSON value null: what the column's encoder would make of a null.
+    const stored = await db.execute(sql`SELECT contacto_emergencia IS NULL AS contacto, apoderado IS NULL AS apoderado FROM patients WHERE id = ${id}`);
+    expect(stored.rows[0]).toEqual({ contacto: true, apoderado: true });
+    const audit = await db.execute(sql`SELECT count(*)::int AS n FROM audit_events WHERE entity_id = ${id} AND action = 'PATIENT_CREATED'`);
+    expect((audit.rows[0] as { n: number }).n).toBe(1);
+  });
+
+  it('refuses a value for a column left to its SQL default instead of dropping it', async () => {
+    const { db } = t.database;
+    await expect(patientsRepository.insertAudited(db, { ...base, id: randomUUID(), numeroHistoriaClinica: 'HC-PINS-2', createdAt: new Date('2020-01-01') }, '[]'))
+      .rejects.toThrow(/createdAt/);
+    expect(await patientsRepository.hcExists(db, 'HC-PINS-2')).toBe(false);
+  });
+
+  it('runs on the transaction’s connection: nothing stays after a rollback', async () => {
+    const { db } = t.database;
+    const rollback = new Error('rollback on purpose');
+    await expect(db.transaction(async (tx) => {
+      await patientsRepository.insertAudited(tx, { ...base, id: randomUUID(), numeroHistoriaClinica: 'HC-PINS-3' }, '[]');
+      expect(await patientsRepository.hcExists(tx, 'HC-PINS-3')).toBe(true);
+      throw rollback;
+    })).rejects.toBe(rollback);
+    expect(await patientsRepository.hcExists(db, 'HC-PINS-3')).toBe(false);
   });
 });

@@ -101,11 +101,11 @@ export class AppointmentsService {
     const startsAt = limaInstant(input.fecha, input.hora);
     // The audit row travels in the INSERT itself (one round trip less in the caller's transaction).
     const id = randomUUID();
-    const audited = this.audit.recordWith(tx, actor, {
+    const audit = this.audit.rowsParam(actor, {
       action: 'APPOINTMENT_CREATED', entity: 'appointment', entityId: id, patientId: input.patient_id,
       details: { doctor_id: input.doctor_id, fecha: input.fecha, hora: input.hora, estado: input.estado, infoPago: input.infoPago, sobrecupo: input.sobrecupo, origen: options.origin ?? 'HCE' },
     });
-    const [row] = await tx.with(audited).insert(appointments).values({
+    const row = await appointmentsRepository.insertAudited(tx, {
       id,
       patientId: input.patient_id,
       doctorId: input.doctor_id,
@@ -126,9 +126,9 @@ export class AppointmentsService {
       precio: serviceType.precio,
       createdBy: actor.actorId ?? null,
       updatedBy: actor.actorId ?? null,
-    }).returning();
-    await this.emit(tx, 'appointment.created', row!);
-    return row!;
+    }, audit);
+    await this.emit(tx, 'appointment.created', row);
+    return row;
   }
 
   async create(actor: AuditActor, input: CreateAppointmentInput): Promise<AppointmentDto> {

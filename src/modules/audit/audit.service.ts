@@ -1,4 +1,4 @@
-import { getTableName, sql, type SQL } from 'drizzle-orm';
+import { getTableName, sql, type Placeholder, type SQL } from 'drizzle-orm';
 import type { WithSubquery } from 'drizzle-orm/subquery';
 import type { FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
@@ -81,8 +81,16 @@ function rowsJson(rows: AuditRow[]): string {
   })), (_key, value: unknown) => (typeof value === 'string' ? value.replace(UNSTORABLE, '\ufffd') : value));
 }
 
-function insertStatement(rows: AuditRow[]): SQL {
-  return sql`${INSERT_HEAD}${rowsJson(rows)}::json)`;
+function insertStatement(rows: AuditRow[] | Placeholder): SQL {
+  return sql`${INSERT_HEAD}${Array.isArray(rows) ? rowsJson(rows) : rows}::json)`;
+}
+
+/**
+ * `recordWith` for a prepared statement: the audit CTE takes its rows from a placeholder,
+ * filled on each call with `AuditService.rowsParam`.
+ */
+export function auditRowsFrom(db: Db, placeholder: Placeholder): WithSubquery {
+  return db.$with('audit_rows', {}).as(insertStatement(placeholder));
 }
 
 async function insertRows(tx: DbOrTx, rows: AuditRow[]): Promise<void> {
@@ -131,6 +139,11 @@ export class AuditService {
   recordWith(db: DbOrTx, actor: AuditActor, event: AuditEvent | AuditEvent[]): WithSubquery {
     const events = Array.isArray(event) ? event : [event];
     return db.$with('audit_rows', {}).as(insertStatement(events.map((e) => row(actor, e))));
+  }
+
+  /** The value of an `auditRowsFrom` placeholder. */
+  rowsParam(actor: AuditActor, event: AuditEvent | AuditEvent[]): string {
+    return rowsJson((Array.isArray(event) ? event : [event]).map((e) => row(actor, e)));
   }
 
   async recordStandalone(actor: AuditActor, event: AuditEvent | AuditEvent[]): Promise<void> {

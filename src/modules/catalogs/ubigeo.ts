@@ -34,6 +34,9 @@ export class Ubigeo {
   private readonly folded = new Map<object, string>();
   /** Folded "distrito provincia departamento" for the free-text search. */
   private readonly foldedPlace = new Map<UbigeoDistrict, string>();
+  /** resolve()'s look-ups by "parent code|folded name" (the first in file order, as a scan would find). */
+  private readonly provinceByName = new Map<string, UbigeoFile['provincias'][number]>();
+  private readonly districtByName = new Map<string, UbigeoDistrict>();
 
   constructor(data: UbigeoFile) {
     this.fuente = data.fuente;
@@ -44,8 +47,14 @@ export class Ubigeo {
       this.districtByInei.set(d.inei, d);
       this.folded.set(d, fold(d.distrito));
       this.foldedPlace.set(d, fold(`${d.distrito} ${d.provincia} ${d.departamento}`));
+      const key = `${d.inei.slice(0, 4)}|${this.folded.get(d)}`;
+      if (!this.districtByName.has(key)) this.districtByName.set(key, d);
     }
     for (const x of [...data.departamentos, ...data.provincias]) this.folded.set(x, fold(x.nombre));
+    for (const p of data.provincias) {
+      const key = `${p.departamento_inei}|${this.folded.get(p)}`;
+      if (!this.provinceByName.has(key)) this.provinceByName.set(key, p);
+    }
   }
 
   static load(file = join(seedsFolder, 'ubigeo.json')): Ubigeo {
@@ -91,12 +100,12 @@ export class Ubigeo {
     if (errors.length) return { errors };
     const dep = this.findDepartamento(departamento!);
     if (!dep) return { errors: [{ path: 'departamento', message: `Departamento '${departamento}' no existe.` }] };
-    const prov = this.findProvincias(provincia!, dep.inei)[0];
+    const p = provincia!.trim();
+    const prov = /^\d{4}$/.test(p) ? this.findProvincias(p, dep.inei)[0] : this.provinceByName.get(`${dep.inei}|${fold(p)}`);
     if (!prov) return { errors: [{ path: 'provincia', message: `La provincia '${provincia}' no pertenece al departamento ${dep.nombre}.` }] };
     const v = distrito!.trim();
-    const code = /^\d{6}$/.test(v);
-    const name = code ? v : fold(v);
-    const district = this.distritos.find((d) => d.inei.startsWith(prov.inei) && (code ? d.inei === v : this.folded.get(d) === name));
+    const byCode = /^\d{6}$/.test(v) ? this.byInei(v) : undefined;
+    const district = byCode ? (byCode.inei.startsWith(prov.inei) ? byCode : undefined) : this.districtByName.get(`${prov.inei}|${fold(v)}`);
     if (!district) return { errors: [{ path: 'distrito', message: `El distrito '${distrito}' no pertenece a la provincia ${prov.nombre} (${dep.nombre}).` }] };
     return { district, errors: [] };
   }

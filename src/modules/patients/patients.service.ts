@@ -159,11 +159,11 @@ export class PatientsService {
     const hc = await this.newPatientHc(db, input);
     const sinDocumento = input.tipoDocumento === 'OTROS' && input.tipoDocumentoDetalle === 'SIN_DOCUMENTO';
     const id = randomUUID();
-    const audited = this.audit.recordWith(db, actor, {
+    const audit = this.audit.rowsParam(actor, {
       action: 'PATIENT_CREATED', entity: 'patient', entityId: id, patientId: id,
       details: { numeroHistoriaClinica: hc, tipoDocumento: input.tipoDocumento, identificacionPendiente: sinDocumento },
     });
-    const [row] = await db.with(audited).insert(patients).values({
+    return patientsRepository.insertAudited(db, {
       ...this.columns(input),
       id,
       nacionalidad: input.nacionalidad ?? 'PER',
@@ -171,8 +171,7 @@ export class PatientsService {
       identificacionPendiente: sinDocumento,
       createdBy: actor.actorId ?? null,
       updatedBy: actor.actorId ?? null,
-    } as typeof patients.$inferInsert).returning();
-    return row!;
+    } as typeof patients.$inferInsert, audit);
   }
 
   async create(actor: AuditActor, input: CreatePatientInput): Promise<PatientDto> {

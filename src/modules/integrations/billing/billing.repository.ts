@@ -1,11 +1,16 @@
 import { eq, sql } from 'drizzle-orm';
 import type { WithSubquery } from 'drizzle-orm/subquery';
 import type { DbOrTx } from '../../../db/client.js';
-import { prepared } from '../../../db/prepared.js';
+import { prepared, preparedInsert } from '../../../db/prepared.js';
+import { auditRowsFrom } from '../../audit/audit.service.js';
 import { billingTransactions, integrationLog } from './billing.table.js';
 
 export type BillingTransactionRow = typeof billingTransactions.$inferSelect;
 export type IntegrationLogEntry = typeof integrationLog.$inferInsert;
+
+const insertSale = preparedInsert(billingTransactions, 'billing_transactions_insert_audited', {
+  with: (root) => auditRowsFrom(root, sql.placeholder('audit')),
+});
 
 export const salesRepository = {
   async findForUpdate(db: DbOrTx, idTransaccionVentas: string): Promise<BillingTransactionRow | undefined> {
@@ -14,10 +19,11 @@ export const salesRepository = {
     const [row] = await statement.execute({ id: idTransaccionVentas });
     return row;
   },
-  /** `audited`: the audit rows written by the same statement (AuditService.recordWith). */
-  async insert(db: DbOrTx, values: typeof billingTransactions.$inferInsert, audited: WithSubquery): Promise<void> {
-    await db.with(audited).insert(billingTransactions).values(values);
+  /** `auditRows`: the audit rows the same statement writes (AuditService.rowsParam). */
+  async insert(db: DbOrTx, values: typeof billingTransactions.$inferInsert, auditRows: string): Promise<void> {
+    await insertSale(db, values, { audit: auditRows });
   },
+  /** `audited`: the audit rows written by the same statement (AuditService.recordWith). */
   async update(db: DbOrTx, id: string, values: Partial<typeof billingTransactions.$inferInsert>, audited: WithSubquery): Promise<void> {
     await db.with(audited).update(billingTransactions).set({ ...values, entregas: sql`${billingTransactions.entregas} + 1`, updatedAt: new Date() })
       .where(eq(billingTransactions.id, id));

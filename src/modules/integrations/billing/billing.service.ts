@@ -1,11 +1,10 @@
 import { sql } from 'drizzle-orm';
-import type { WithSubquery } from 'drizzle-orm/subquery';
 import type { Logger } from 'pino';
 import type { Db, Tx } from '../../../db/client.js';
 import { exclusionViolation, isSerializationFailure, uniqueViolation } from '../../../shared/db-errors.js';
 import { AppError, ConflictError } from '../../../shared/errors.js';
 import { ESTADOS_CITA } from '../../appointments/status.js';
-import type { AuditActor, AuditService } from '../../audit/audit.service.js';
+import type { AuditActor, AuditEvent, AuditService } from '../../audit/audit.service.js';
 import type { PatientsService } from '../../patients/patients.service.js';
 import type { OutboxService } from '../outbox/outbox.service.js';
 import { salesRepository, type BillingTransactionRow, type IntegrationLogEntry } from './billing.repository.js';
@@ -88,19 +87,19 @@ export class SalesWebhookService {
       observaciones: result.observaciones,
     };
     // The transaction row and its audit row are one statement.
-    const audited = this.deps.audit.recordWith(tx, actor, {
+    const event: AuditEvent = {
       action: 'BILLING_SALE_PROCESSED', entity: 'billing_transaction', entityId: id, patientId: patient.row.id,
       details: {
         accion: body.accion, reconciliacion: body.reconciliacion, accionPaciente: body.accionPaciente, appointment_id: body.appointment_id,
         infoPago: tv.estadoPago, montoPagado: tv.montoPagado, metodoPago: tv.metodoPago ?? null, fechaHoraVenta: tv.fechaHoraVenta,
         service_type_id: serviceType.id, doctor_id: doctor.id, observaciones: body.observaciones.length, payloadSha256, entrega: (previous?.entregas ?? 0) + 1,
       },
-    });
-    await this.store(tx, previous, { sale, payloadSha256, body, clientId: actor.actorId ?? null }, audited);
+    };
+    await this.store(tx, actor, previous, { sale, payloadSha256, body }, event);
     return { body, replayed: false };
   }
 
-  private async store(tx: Tx, previous: BillingTransactionRow | undefined, s: { sale: SaleInput; payloadSha256: string; body: SaleResponse; clientId: string | null }, audited: WithSubquery): Promise<void> {
+  private async store(tx: Tx, actor: AuditActor, previous: BillingTransactionRow | undefined, s: { sale: SaleInput; payloadSha256: string; body: SaleResponse }, event: AuditEvent): Promise<void> {
     const infoPago = s.sale.transaccionVenta.estadoPago;
     const observaciones = [...new Set([...(previous?.observaciones ?? []), ...s.body.observaciones])];
     const values = {
@@ -108,8 +107,8 @@ export class SalesWebhookService {
       patientId: s.body.patient_id, appointmentId: s.body.appointment_id, reconciliacion: s.body.reconciliacion,
       respuesta: s.body, observaciones, requiereRevision: observaciones.length > 0,
     };
-    if (previous) await salesRepository.update(tx, previous.id, values, audited);
-    else await salesRepository.insert(tx, { ...values, idTransaccionVentas: s.sale.transaccionVenta.idTransaccionVentas, clientId: s.clientId! }, audited);
+    if (previous) await salesRepository.update(tx, previous.id, values, this.deps.audit.recordWith(tx, actor, event));
+    else await salesRepository.insert(tx, { ...values, idTransaccionVentas: s.sale.transaccionVenta.idTransaccionVentas, clientId: actor.actorId! }, this.deps.audit.rowsParam(actor, event));
   }
 
   /** One row per delivery, whatever the outcome (never the payload, only its hash). */

@@ -1,9 +1,14 @@
 import { and, asc, count, desc, eq, gte, isNull, lt, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
-import { prepared } from '../../db/prepared.js';
+import { prepared, preparedInsert } from '../../db/prepared.js';
 import { allOn } from '../../db/all-on.js';
+import { auditRowsFrom } from '../audit/audit.service.js';
 import type { AttentionRow } from './attentions.mapper.js';
 import { attentionDiagnoses, evolutions, medicalAttentions, medicalOrders, prescriptions, vitalSigns } from './attentions.table.js';
+
+const insertPrescription = preparedInsert(prescriptions, 'prescriptions_insert_audited', {
+  bind: ['id'], returning: true, with: (root) => auditRowsFrom(root, sql.placeholder('audit')),
+});
 
 export const attentionsRepository = {
   async findById(db: DbOrTx, id: string): Promise<AttentionRow | undefined> {
@@ -13,8 +18,15 @@ export const attentionsRepository = {
     return row;
   },
   async findByIdForUpdate(db: DbOrTx, id: string): Promise<AttentionRow | undefined> {
-    const [row] = await db.select().from(medicalAttentions).where(eq(medicalAttentions.id, id)).limit(1).for('update');
+    const statement = prepared(db, 'attentions_by_id_for_update', (root) => root.select().from(medicalAttentions)
+      .where(eq(medicalAttentions.id, sql.placeholder('id'))).limit(1).for('update').prepare('attentions_by_id_for_update'));
+    const [row] = await statement.execute({ id });
     return row;
+  },
+  /** A prescription with its audit rows (`AuditService.rowsParam`) in one prepared statement. */
+  async insertPrescription(db: DbOrTx, values: typeof prescriptions.$inferInsert, auditRows: string): Promise<typeof prescriptions.$inferSelect> {
+    const [row] = await insertPrescription(db, values, { audit: auditRows });
+    return row!;
   },
   async findByAppointment(db: DbOrTx, appointmentId: string): Promise<AttentionRow | undefined> {
     const [row] = await db.select().from(medicalAttentions).where(eq(medicalAttentions.appointmentId, appointmentId)).limit(1);

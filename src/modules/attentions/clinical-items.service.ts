@@ -142,14 +142,14 @@ export class ClinicalItemsService {
       if (severe.length > 0) {
         events.push({ action: 'PRESCRIPTION_ALERT_OVERRIDE', entity: 'prescription', entityId: id, patientId: attention.patientId, details: { attention_id: attentionId, medicamento: medication.dci, alertas: severe, motivo: input.motivo } });
       }
-      const [row] = await tx.with(this.audit.recordWith(tx, actor, events)).insert(prescriptions).values({
+      const row = await attentionsRepository.insertPrescription(tx, {
         id, attentionId, medicamentoId: medication.id,
         medicamento: { dci: medication.dci, concentracion: medication.concentracion, formaFarmaceutica: medication.formaFarmaceutica, via: medication.via, codigoAtc: medication.codigoAtc, controlado: medication.controlado },
         dosis: input.dosis, via: input.via, frecuencia: input.frecuencia, duracion: input.duracion, cantidad: String(input.cantidad),
         indicaciones: input.indicaciones ?? null, alertas, alertaConfirmada: Boolean(input.confirmarAlerta && alertas.length > 0),
         motivoConfirmacion: input.confirmarAlerta ? (input.motivo ?? null) : null, createdBy: user.id,
-      }).returning();
-      return toPrescriptionDto(row!);
+      }, this.audit.rowsParam(actor, events));
+      return toPrescriptionDto(row);
     });
   }
 

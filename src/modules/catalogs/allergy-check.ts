@@ -60,13 +60,36 @@ function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/** Whether folded `text` names `term` as whole words, in singular or plural. */
-export function mentions(text: string, term: string): boolean {
-  const t = fold(term).replace(/[^a-z0-9]+/g, ' ').trim();
-  if (!t) return false;
+/** Text as `mentions` compares it: folded, every run of other characters one space. */
+function wordsOf(text: string): string {
+  return fold(text).replace(/[^a-z0-9]+/g, ' ');
+}
+
+// A check compares every recorded allergy with each group's synonyms and each ingredient: the
+// terms repeat across prescriptions, so each one's pattern is built once (bounded: cleared when full).
+const TERM_PATTERNS_MAX = 5000;
+const termPatterns = new Map<string, RegExp | null>();
+
+/** The whole-word, singular-or-plural pattern of `term` (null when it has no letters or digits). */
+function termPattern(term: string): RegExp | null {
+  let pattern = termPatterns.get(term);
+  if (pattern !== undefined) return pattern;
+  const t = wordsOf(term).trim();
   const stem = t.endsWith('es') && t.length > 4 ? t.slice(0, -2) : t.endsWith('s') && t.length > 3 ? t.slice(0, -1) : t;
-  const pattern = new RegExp(`(^|[^a-z0-9])${escapeRegExp(stem).replace(/ /g, '[^a-z0-9]+')}(e|s|es)?([^a-z0-9]|$)`);
-  return pattern.test(fold(text).replace(/[^a-z0-9]+/g, ' '));
+  pattern = t ? new RegExp(`(^|[^a-z0-9])${escapeRegExp(stem).replace(/ /g, '[^a-z0-9]+')}(e|s|es)?([^a-z0-9]|$)`) : null;
+  if (termPatterns.size >= TERM_PATTERNS_MAX) termPatterns.clear();
+  termPatterns.set(term, pattern);
+  return pattern;
+}
+
+/** Whether `words` (text through `wordsOf`) names `term` as whole words, in singular or plural. */
+function mentionedIn(words: string, term: string): boolean {
+  return termPattern(term)?.test(words) ?? false;
+}
+
+/** Whether `text` names `term` as whole words, in singular or plural. */
+export function mentions(text: string, term: string): boolean {
+  return mentionedIn(wordsOf(text), term);
 }
 
 /** "Amoxicilina + ácido clavulánico" → ["amoxicilina", "acido clavulanico"]. */
@@ -90,11 +113,12 @@ function describe(medication: CheckedMedication): string {
   return [medication.dci, medication.concentracion, medication.formaFarmaceutica].filter(Boolean).join(' ');
 }
 
-function directMatch(allergy: string, medication: CheckedMedication): boolean {
+/** `words`: the allergy or current medicine through `wordsOf`. */
+function directMatch(words: string, medication: CheckedMedication): boolean {
   return ingredientsOf(medication.dci).some((ingredient) => {
-    if (mentions(allergy, ingredient)) return true;
+    if (mentionedIn(words, ingredient)) return true;
     const word = identifyingWord(ingredient);
-    return word !== undefined && mentions(allergy, word);
+    return word !== undefined && mentionedIn(words, word);
   });
 }
 
@@ -107,12 +131,13 @@ export function checkAllergies(input: AllergyCheckInput): AllergyAlert[] {
   for (const allergy of input.alergias) {
     const recorded = allergy.alergia.trim();
     if (!recorded) continue;
-    if (directMatch(recorded, medication)) {
+    const words = wordsOf(recorded);
+    if (directMatch(words, medication)) {
       alerts.push({ tipo: 'ALERGIA', severidad: allergy.severidad, alergia: recorded, medicamento: name,
         mensaje: `El paciente tiene alergia registrada a "${recorded}" y ${medication.dci} contiene ese principio activo.` });
       continue;
     }
-    const named = groups.filter((g) => g.sinonimos.some((s) => mentions(recorded, s)) || mentions(recorded, g.nombre));
+    const named = groups.filter((g) => g.sinonimos.some((s) => mentionedIn(words, s)) || mentionedIn(words, g.nombre));
     const classGroup = named.find((g) => inGroup(medication, g));
     if (classGroup) {
       alerts.push({ tipo: 'ALERGIA', severidad: allergy.severidad, alergia: recorded, medicamento: name,
@@ -141,7 +166,7 @@ export function checkAllergies(input: AllergyCheckInput): AllergyAlert[] {
     const currentAtc = typeof current === 'string' ? null : current.codigoAtc?.toUpperCase() ?? null;
     if (!currentText.trim()) continue;
     // The current medicine names one of the new medicine's active ingredients.
-    const sameDci = directMatch(currentText, medication);
+    const sameDci = directMatch(wordsOf(currentText), medication);
     const sameAtc = atc !== null && currentAtc !== null && atc === currentAtc;
     if (sameDci || sameAtc) {
       alerts.push({ tipo: 'DUPLICIDAD', severidad: 'MODERADA', alergia: currentText.trim(), medicamento: name,

@@ -1,5 +1,6 @@
 import { and, arrayOverlaps, asc, count, eq, getTableColumns, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
+import { prepared } from '../../db/prepared.js';
 import { cieCodeQuery } from './cie10.js';
 import { searchWords, wordsCondition, wordsScore } from './search-text.js';
 import { allergenGroups, diagnoses, medications, notifiableDiseases, procedures, type ProcedureType } from './catalogs.table.js';
@@ -96,7 +97,9 @@ export const catalogsRepository = {
   },
 
   async findMedication(db: DbOrTx, id: string): Promise<MedicationRow | undefined> {
-    const [row] = await db.select().from(medications).where(eq(medications.id, id)).limit(1);
+    const statement = prepared(db, 'medications_by_id', (root) => root.select().from(medications)
+      .where(eq(medications.id, sql.placeholder('id'))).limit(1).prepare('medications_by_id'));
+    const [row] = await statement.execute({ id });
     return row;
   },
 

@@ -1,4 +1,4 @@
-import { getTableColumns, is, SQL, sql } from 'drizzle-orm';
+import { getTableColumns, is, SQL, sql, type Column } from 'drizzle-orm';
 import { PgTransaction, type PgTable } from 'drizzle-orm/pg-core';
 import type { WithSubquery } from 'drizzle-orm/subquery';
 import type { Db, DbOrTx } from './client.js';
@@ -51,7 +51,7 @@ export function prepared<T extends object>(db: DbOrTx, name: string, build: (db:
 }
 
 export interface PreparedInsertOptions {
-  /** Columns with an SQL default (now(), gen_random_uuid()) that callers give anyway, e.g. the id. */
+  /** Columns with a database default (now(), gen_random_uuid(), serial) that callers give anyway, e.g. the id. */
   bind?: string[];
   /** A CTE the INSERT carries (the audit rows: `auditRowsFrom`), its placeholders filled from `params`. */
   with?: (root: Db) => WithSubquery;
@@ -67,8 +67,14 @@ export interface PreparedInsertOptions {
  * programming error and throws, rather than being dropped silently.
  */
 export function preparedInsert<T extends PgTable>(table: T, name: string, options: PreparedInsertOptions = {}) {
-  const bound = Object.entries(getTableColumns(table)).filter(([key, column]) =>
-    column.generated === undefined && column.generatedIdentity === undefined && (!is(column.default, SQL) || options.bind?.includes(key)));
+  const columns = Object.entries(getTableColumns(table));
+  for (const [key, column] of columns) {
+    if (column.defaultFn || column.onUpdateFn) throw new Error(`preparedInsert(${name}): ${key} has a JS default function, which a prepared INSERT cannot call`);
+  }
+  // Serial columns and SQL defaults (now(), gen_random_uuid()) are left to PostgreSQL.
+  const byDatabase = (column: Column) => column.hasDefault && (column.default === undefined || is(column.default, SQL));
+  const bound = columns.filter(([key, column]) =>
+    column.generated === undefined && column.generatedIdentity === undefined && (!byDatabase(column) || options.bind?.includes(key)));
   const boundKeys = new Set(bound.map(([key]) => key));
   const build = (root: Db) => {
     // Bare placeholders (inside sql``): Drizzle would run a column's encoder on NULL too (jsonb
@@ -81,7 +87,7 @@ export function preparedInsert<T extends PgTable>(table: T, name: string, option
     const filled: Record<string, unknown> = { ...params };
     for (const [key, column] of bound) {
       const value = (values as Record<string, unknown>)[key];
-      if (value === undefined && is(column.default, SQL)) throw new Error(`preparedInsert(${name}): no value for ${key}, which is bound`);
+      if (value === undefined && byDatabase(column)) throw new Error(`preparedInsert(${name}): no value for ${key}, which is bound`);
       const given = value !== undefined ? value : column.default ?? null;
       filled[key] = given === null ? null : column.mapToDriverValue(given);
     }

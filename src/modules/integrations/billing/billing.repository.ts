@@ -12,6 +12,8 @@ const insertSale = preparedInsert(billingTransactions, 'billing_transactions_ins
   with: (root) => auditRowsFrom(root, sql.placeholder('audit')),
 });
 
+const insertLog = preparedInsert(integrationLog, 'integration_log_insert');
+
 export const salesRepository = {
   async findForUpdate(db: DbOrTx, idTransaccionVentas: string): Promise<BillingTransactionRow | undefined> {
     const statement = prepared(db, 'billing_transaction_for_update', (root) => root.select().from(billingTransactions)
@@ -33,6 +35,6 @@ export const salesRepository = {
     return rows.length;
   },
   async log(db: DbOrTx, entry: IntegrationLogEntry): Promise<void> {
-    await db.insert(integrationLog).values(entry);
+    await insertLog(db, entry);
   },
 };

@@ -1,12 +1,13 @@
-import { and, asc, eq, gt, inArray, isNull, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNull, or, sql, type Placeholder } from 'drizzle-orm';
 import type { DbOrTx } from '../../../db/client.js';
+import { prepared } from '../../../db/prepared.js';
 import { integrationClientKeys, integrationClients } from './clients.table.js';
 
 export type IntegrationClientRow = typeof integrationClients.$inferSelect;
 export type IntegrationKeyRow = typeof integrationClientKeys.$inferSelect;
 
 /** A key that may still authenticate: not revoked, not expired, of a client not revoked. */
-const usable = (now: Date) => and(
+const usable = (now: Date | Placeholder) => and(
   isNull(integrationClientKeys.revokedAt),
   or(isNull(integrationClientKeys.expiresAt), gt(integrationClientKeys.expiresAt, now)),
 );
@@ -35,9 +36,12 @@ export const clientsRepository = {
   },
   /** The usable key with that hash and its live client, in one query. */
   async findUsable(db: DbOrTx, keyHash: string, now: Date): Promise<{ key: IntegrationKeyRow; client: IntegrationClientRow } | undefined> {
-    const [row] = await db.select({ key: integrationClientKeys, client: integrationClients }).from(integrationClientKeys)
-      .innerJoin(integrationClients, eq(integrationClients.id, integrationClientKeys.clientId))
-      .where(and(eq(integrationClientKeys.keyHash, keyHash), usable(now), isNull(integrationClients.revokedAt))).limit(1);
+    // Every webhook delivery runs it: prepared.
+    const statement = prepared(db, 'integration_keys_usable', (root) => root.select({ key: integrationClientKeys, client: integrationClients })
+      .from(integrationClientKeys).innerJoin(integrationClients, eq(integrationClients.id, integrationClientKeys.clientId))
+      .where(and(eq(integrationClientKeys.keyHash, sql.placeholder('keyHash')), usable(sql.placeholder('now')), isNull(integrationClients.revokedAt)))
+      .limit(1).prepare('integration_keys_usable'));
+    const [row] = await statement.execute({ keyHash, now: now.toISOString() });
     return row;
   },
   async insertKey(db: DbOrTx, values: typeof integrationClientKeys.$inferInsert): Promise<IntegrationKeyRow> {

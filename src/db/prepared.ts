@@ -61,10 +61,10 @@ export interface PreparedInsertOptions {
 /**
  * A wide table's INSERT as a prepared statement: Drizzle builds an INSERT by walking every
  * column and converting its casing, which costs more API CPU than the round trip on the hot
- * write paths. Every insertable column is a placeholder except those with an SQL default
- * (left to it, unless named in `bind`); a column not given takes its constant default or NULL,
- * as in an INSERT that leaves it out. Giving a value for a column left to its SQL default is a
- * programming error and throws, rather than being dropped silently.
+ * write paths. Every insertable column is a placeholder except those PostgreSQL fills (an SQL
+ * default or a serial: left to it, unless named in `bind`); a column not given takes its
+ * constant default or NULL, as in an INSERT that leaves it out. Giving a value for a column left
+ * to PostgreSQL is a programming error and throws, rather than being dropped silently.
  */
 export function preparedInsert<T extends PgTable>(table: T, name: string, options: PreparedInsertOptions = {}) {
   const columns = Object.entries(getTableColumns(table));

@@ -12,7 +12,7 @@ import type { UsersService } from '../users/users.service.js';
 import { appointmentsRepository, type AppointmentRow } from './appointments.repository.js';
 import type { AppointmentDto, CreateAppointmentInput, ListAppointmentsQuery, UpdateAppointmentInput } from './appointments.schemas.js';
 import { appointments, type HistorialEntry } from './appointments.table.js';
-import type { ServiceTypesService } from './service-types.service.js';
+import type { ServiceTypeRow, ServiceTypesService } from './service-types.service.js';
 import { canMove, isOpen, type EstadoCita } from './status.js';
 import { toAppointmentDtos } from './appointments.mapper.js';
 import { AppointmentsIntegrations } from './appointments.billing.js';
@@ -25,6 +25,12 @@ export interface InsertOptions {
   idTransaccionVentas?: string | null;
   /** Origin recorded in the audit trail (e.g. the billing webhook). */
   origin?: string;
+  /**
+   * The caller already holds, in this transaction, the live patient (locked or just created),
+   * the active doctor and this active service type (the billing webhook resolves all three
+   * first): their look-ups are not repeated.
+   */
+  verified?: { serviceType: ServiceTypeRow };
 }
 
 function addMinutes(d: Date, minutes: number): Date {
@@ -89,15 +95,20 @@ export class AppointmentsService {
     throw error;
   }
 
-  /** Inserts inside the caller's transaction; the billing webhook reuses it. */
-  async insert(tx: Tx, actor: AuditActor, input: CreateAppointmentInput, options: InsertOptions = {}): Promise<AppointmentRow> {
-    this.checkDate(input.fecha, options.allowPast);
+  /** The live patient, the active doctor and the active service type the new appointment names. */
+  private async checkReferences(tx: Tx, input: CreateAppointmentInput): Promise<ServiceTypeRow> {
     await this.patients.require(tx, input.patient_id).catch((e: unknown) => {
       if (e instanceof AppError && e.status === 404) throw new ValidationError([{ path: 'patient_id', message: e.code === 'PATIENT_MERGED' ? 'El paciente fue fusionado con otro; use el registro vigente.' : 'El paciente no existe.' }]);
       throw e;
     });
     await this.users.requireActiveDoctor(tx, input.doctor_id);
-    const serviceType = await this.serviceTypes.requireActive(tx, input.service_type_id);
+    return this.serviceTypes.requireActive(tx, input.service_type_id);
+  }
+
+  /** Inserts inside the caller's transaction; the billing webhook reuses it. */
+  async insert(tx: Tx, actor: AuditActor, input: CreateAppointmentInput, options: InsertOptions = {}): Promise<AppointmentRow> {
+    this.checkDate(input.fecha, options.allowPast);
+    const serviceType = options.verified?.serviceType ?? await this.checkReferences(tx, input);
     const startsAt = limaInstant(input.fecha, input.hora);
     // The audit row travels in the INSERT itself (one round trip less in the caller's transaction).
     const id = randomUUID();

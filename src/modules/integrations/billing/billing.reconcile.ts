@@ -173,6 +173,6 @@ export async function reconcileAppointment(deps: ReconcileDeps, tx: Tx, actor: A
     codigoExternoCita: await usableCode(deps, tx, sm.codigoExternoCita, null, notes),
     // The payment is real even when the slot is taken: booked as overbooking rather than refused.
     sobrecupo: Boolean(holder), ...(holder ? { motivoSobrecupo: 'Venta registrada en cobranza con el horario ya ocupado' } : {}),
-  }, { allowPast: true, idTransaccionVentas: tv.idTransaccionVentas, origin: 'COBRANZA' });
+  }, { allowPast: true, idTransaccionVentas: tv.idTransaccionVentas, origin: 'COBRANZA', verified: { serviceType: c.serviceType } });
   return { appointment: row, via: 'NUEVA', created: true, changed: true, observaciones: notes };
 }

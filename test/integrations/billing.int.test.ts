@@ -14,7 +14,7 @@ describe('billing sales webhook', () => {
   let doctor: TestUser;
   let apiKey: string;
   let consulta: string;
-  let hour = 6;
+  let slot = 0;
 
   beforeAll(async () => {
     t = await buildTestApp();
@@ -28,9 +28,10 @@ describe('billing sales webhook', () => {
   });
   afterAll(async () => t.close());
 
+  // Every sale gets its own hour (07:00–22:00), then the next day: no sale lands on another's slot.
   const nextSlot = () => {
-    hour += 1;
-    return { fechaCita: dayFromToday(2), horaCita: `${String(hour).padStart(2, '0')}:00` };
+    const n = slot++;
+    return { fechaCita: dayFromToday(2 + Math.floor(n / 16)), horaCita: `${String(7 + (n % 16)).padStart(2, '0')}:00` };
   };
   const sale = (o: { tv?: object; paciente?: object; sm?: object; extra?: object } = {}) => ({
     transaccionVenta: { idTransaccionVentas: `TX-${randomUUID()}`, fechaHoraVenta: '2026-11-28T14:00:00Z', montoPagado: 60, metodoPago: 'Tarjeta', estadoPago: 'Pagado', ...o.tv },
@@ -126,6 +127,39 @@ describe('billing sales webhook', () => {
     const hc = await deliver(sale({ paciente: { numeroDocumento: existing.numeroDocumento, numeroHistoriaClinica: 'HC-999999' } }));
     expect(hc.statusCode).toBe(422);
     expect(hc.json()).toMatchObject({ code: 'HC_MISMATCH', errors: [{ path: 'paciente.numeroHistoriaClinica' }] });
+  });
+
+  // The new appointment's INSERT trusts the webhook's own look-ups (it does not repeat them):
+  // these pin that an inactive doctor or service type is still refused and a merged record's
+  // document still books on the surviving patient.
+  it('refuses a sale for an inactive doctor or service type with nothing written; books a merged record on the survivor', async () => {
+    const { db } = t.database;
+    const retired = await createUser(t, 'MEDICO', { codigoExterno: 'MED-RETIRADO' });
+    await db.execute(sql`UPDATE users SET is_active = false WHERE id = ${retired.id}`);
+    const toRetired = sale({ sm: { medicoAsignadoIdentificador: 'MED-RETIRADO' } });
+    const refused = await deliver(toRetired);
+    expect(refused.statusCode).toBe(422);
+    expect(refused.json().code).toBe('DOCTOR_NOT_MAPPED');
+    expect(await patientByDoc(toRetired.paciente.numeroDocumento)).toBeUndefined();
+
+    const inactive = await t.app.inject({ method: 'POST', url: '/api/v1/service-types', headers: admin.headers,
+      payload: { codigo: 'ECO-RETIRADA', codigoVentas: 'SV-ECO-RET', nombre: 'Ecografía retirada', especialidad: 'Radiología', duracionMinutos: 20, precio: 80 } });
+    expect(inactive.statusCode).toBe(201);
+    await db.execute(sql`UPDATE service_types SET activo = false WHERE id = ${inactive.json().id}`);
+    const toInactive = sale({ sm: { idServicioVentas: 'SV-ECO-RET' } });
+    const refusedType = await deliver(toInactive);
+    expect(refusedType.statusCode).toBe(422);
+    expect(refusedType.json().code).toBe('SERVICE_TYPE_INACTIVE');
+    expect(await count(sql`SELECT count(*)::int AS n FROM appointments WHERE id_transaccion_ventas = ${toInactive.transaccionVenta.idTransaccionVentas}`)).toBe(0);
+
+    const dni = nextDni();
+    const duplicate = await createPatient(t, asistente, { tipoDocumento: 'DNI', numeroDocumento: dni });
+    const survivor = await createPatient(t, asistente, { nombres: 'Sobreviviente' });
+    const merged = await t.app.inject({ method: 'POST', url: `/api/v1/patients/${duplicate!.id}/merge`, headers: admin.headers, payload: { into: survivor!.id } });
+    expect(merged.statusCode).toBe(200);
+    const booked = await deliver(sale({ paciente: { numeroDocumento: dni } }));
+    expect(booked.json()).toMatchObject({ accion: 'CREADA', patient_id: survivor!.id });
+    expect((await appointment(booked.json().appointment_id)).patient_id).toBe(survivor!.id);
   });
 
   it('maps the doctor by codigoExterno, CMP or document; unmapped or ambiguous → 422 with nothing written', async () => {

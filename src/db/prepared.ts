@@ -53,7 +53,7 @@ export function prepared<T extends object>(db: DbOrTx, name: string, build: (db:
 export interface PreparedInsertOptions {
   /** Columns with a database default (now(), gen_random_uuid(), serial) that callers give anyway, e.g. the id. */
   bind?: string[];
-  /** A CTE the INSERT carries (the audit rows: `auditRowsFrom`), its placeholders filled from `params`. */
+  /** A CTE the INSERT carries (the audit rows: `auditedInsert`), its placeholders filled from `params`. */
   with?: (root: Db) => WithSubquery;
   returning?: boolean;
 }

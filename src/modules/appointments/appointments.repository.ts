@@ -1,7 +1,7 @@
 import { and, asc, count, eq, gte, lte, ne, sql, type SQL } from 'drizzle-orm';
-import { prepared, preparedInsert } from '../../db/prepared.js';
+import { prepared } from '../../db/prepared.js';
 import type { DbOrTx } from '../../db/client.js';
-import { auditRowsFrom } from '../audit/audit.service.js';
+import { auditedInsert } from '../audit/audit.service.js';
 import { appointments } from './appointments.table.js';
 
 export type AppointmentRow = typeof appointments.$inferSelect;
@@ -18,16 +18,9 @@ export interface AppointmentFilter {
   offset: number;
 }
 
-/** A new appointment with its audit rows (`AuditService.rowsParam`) in one prepared statement. */
-const insertAppointment = preparedInsert(appointments, 'appointments_insert_audited', {
-  bind: ['id'], returning: true, with: (root) => auditRowsFrom(root, sql.placeholder('audit')),
-});
-
 export const appointmentsRepository = {
-  async insertAudited(db: DbOrTx, values: typeof appointments.$inferInsert, auditRows: string): Promise<AppointmentRow> {
-    const [row] = await insertAppointment(db, values, { audit: auditRows });
-    return row!;
-  },
+  /** A new appointment and its audit rows (`AuditService.rowsParam`). */
+  insertAudited: auditedInsert(appointments, 'appointments_insert_audited', { bind: ['id'] }),
   async findById(db: DbOrTx, id: string): Promise<AppointmentRow | undefined> {
     const [row] = await db.select().from(appointments).where(eq(appointments.id, id)).limit(1);
     return row;

@@ -1,14 +1,10 @@
 import { and, asc, count, desc, eq, gte, isNull, lt, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
-import { prepared, preparedInsert } from '../../db/prepared.js';
+import { prepared } from '../../db/prepared.js';
 import { allOn } from '../../db/all-on.js';
-import { auditRowsFrom } from '../audit/audit.service.js';
+import { auditedInsert } from '../audit/audit.service.js';
 import type { AttentionRow } from './attentions.mapper.js';
 import { attentionDiagnoses, evolutions, medicalAttentions, medicalOrders, prescriptions, vitalSigns } from './attentions.table.js';
-
-const insertPrescription = preparedInsert(prescriptions, 'prescriptions_insert_audited', {
-  bind: ['id'], returning: true, with: (root) => auditRowsFrom(root, sql.placeholder('audit')),
-});
 
 export const attentionsRepository = {
   async findById(db: DbOrTx, id: string): Promise<AttentionRow | undefined> {
@@ -23,11 +19,8 @@ export const attentionsRepository = {
     const [row] = await statement.execute({ id });
     return row;
   },
-  /** A prescription with its audit rows (`AuditService.rowsParam`) in one prepared statement. */
-  async insertPrescription(db: DbOrTx, values: typeof prescriptions.$inferInsert, auditRows: string): Promise<typeof prescriptions.$inferSelect> {
-    const [row] = await insertPrescription(db, values, { audit: auditRows });
-    return row!;
-  },
+  /** A prescription and its audit rows (`AuditService.rowsParam`). */
+  insertPrescription: auditedInsert(prescriptions, 'prescriptions_insert_audited', { bind: ['id'] }),
   async findByAppointment(db: DbOrTx, appointmentId: string): Promise<AttentionRow | undefined> {
     const [row] = await db.select().from(medicalAttentions).where(eq(medicalAttentions.appointmentId, appointmentId)).limit(1);
     return row;

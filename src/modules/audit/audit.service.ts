@@ -2,7 +2,9 @@ import { getTableName, sql, type Placeholder, type SQL } from 'drizzle-orm';
 import type { WithSubquery } from 'drizzle-orm/subquery';
 import type { FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
+import type { PgTable } from 'drizzle-orm/pg-core';
 import type { Db, DbOrTx } from '../../db/client.js';
+import { preparedInsert } from '../../db/prepared.js';
 import { auditEvents } from './audit.table.js';
 
 export type AuditOutcome = 'SUCCESS' | 'FAILURE' | 'DENIED';
@@ -86,11 +88,16 @@ function insertStatement(rows: AuditRow[] | Placeholder): SQL {
 }
 
 /**
- * `recordWith` for a prepared statement: the audit CTE takes its rows from a placeholder,
- * filled on each call with `AuditService.rowsParam`.
+ * `recordWith` for a wide table's prepared INSERT (`preparedInsert`): the statement carries the
+ * audit CTE, its rows one JSON placeholder. Call it with the row and `AuditService.rowsParam`;
+ * it returns the inserted row.
  */
-export function auditRowsFrom(db: Db, placeholder: Placeholder): WithSubquery {
-  return db.$with('audit_rows', {}).as(insertStatement(placeholder));
+export function auditedInsert<T extends PgTable>(table: T, name: string, options: { bind?: string[] } = {}) {
+  const insert = preparedInsert(table, name, {
+    ...options, returning: true, with: (root) => root.$with('audit_rows', {}).as(insertStatement(sql.placeholder('auditRows'))),
+  });
+  return async (db: DbOrTx, values: T['$inferInsert'], auditRows: string): Promise<T['$inferSelect']> =>
+    (await insert(db, values, { auditRows }))[0]!;
 }
 
 async function insertRows(tx: DbOrTx, rows: AuditRow[]): Promise<void> {
@@ -141,7 +148,7 @@ export class AuditService {
     return db.$with('audit_rows', {}).as(insertStatement(events.map((e) => row(actor, e))));
   }
 
-  /** The value of an `auditRowsFrom` placeholder. */
+  /** The audit rows an `auditedInsert` statement writes. */
   rowsParam(actor: AuditActor, event: AuditEvent | AuditEvent[]): string {
     return rowsJson((Array.isArray(event) ? event : [event]).map((e) => row(actor, e)));
   }

@@ -1,9 +1,9 @@
 import { and, asc, count, desc, eq, isNull, sql, type Placeholder, type SQL, type SQLWrapper } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import { allOn } from '../../db/all-on.js';
-import { prepared, preparedInsert } from '../../db/prepared.js';
+import { prepared } from '../../db/prepared.js';
 import { fold } from '../../shared/text.js';
-import { auditRowsFrom } from '../audit/audit.service.js';
+import { auditedInsert } from '../audit/audit.service.js';
 import type { PatientRow } from './patients.mapper.js';
 import { patients } from './patients.table.js';
 
@@ -37,17 +37,9 @@ function ofType(tipo: Placeholder): SQL {
   return sql`(${tipo}::text IS NULL OR ${patients.tipoDocumento} = ${tipo}::text)`;
 }
 
-/** A new patient with its audit rows (`AuditService.rowsParam`) in one prepared statement. */
-const insertPatient = preparedInsert(patients, 'patients_insert_audited', {
-  bind: ['id'], returning: true, with: (root) => auditRowsFrom(root, sql.placeholder('audit')),
-});
-
 export const patientsRepository = {
-  /** The INSERT carries its audit rows (`AuditService.rowsParam`); `version` and the timestamps take their defaults. */
-  async insertAudited(db: DbOrTx, values: typeof patients.$inferInsert, auditRows: string): Promise<PatientRow> {
-    const [row] = await insertPatient(db, values, { audit: auditRows });
-    return row!;
-  },
+  /** A new patient and its audit rows (`AuditService.rowsParam`); `version` and the timestamps take their defaults. */
+  insertAudited: auditedInsert(patients, 'patients_insert_audited', { bind: ['id'] }),
   async findById(db: DbOrTx, id: string): Promise<PatientRow | undefined> {
     const statement = prepared(db, 'patients_by_id', (root) =>
       root.select().from(patients).where(eq(patients.id, sql.placeholder('id'))).limit(1).prepare('patients_by_id'));

@@ -2,15 +2,11 @@ import { eq, sql } from 'drizzle-orm';
 import type { WithSubquery } from 'drizzle-orm/subquery';
 import type { DbOrTx } from '../../../db/client.js';
 import { prepared, preparedInsert } from '../../../db/prepared.js';
-import { auditRowsFrom } from '../../audit/audit.service.js';
+import { auditedInsert } from '../../audit/audit.service.js';
 import { billingTransactions, integrationLog } from './billing.table.js';
 
 export type BillingTransactionRow = typeof billingTransactions.$inferSelect;
 export type IntegrationLogEntry = typeof integrationLog.$inferInsert;
-
-const insertSale = preparedInsert(billingTransactions, 'billing_transactions_insert_audited', {
-  with: (root) => auditRowsFrom(root, sql.placeholder('audit')),
-});
 
 const insertLog = preparedInsert(integrationLog, 'integration_log_insert');
 
@@ -21,10 +17,8 @@ export const salesRepository = {
     const [row] = await statement.execute({ id: idTransaccionVentas });
     return row;
   },
-  /** `auditRows`: the audit rows the same statement writes (AuditService.rowsParam). */
-  async insert(db: DbOrTx, values: typeof billingTransactions.$inferInsert, auditRows: string): Promise<void> {
-    await insertSale(db, values, { audit: auditRows });
-  },
+  /** A new sale and its audit rows (`AuditService.rowsParam`). */
+  insert: auditedInsert(billingTransactions, 'billing_transactions_insert_audited'),
   /** `audited`: the audit rows written by the same statement (AuditService.recordWith). */
   async update(db: DbOrTx, id: string, values: Partial<typeof billingTransactions.$inferInsert>, audited: WithSubquery): Promise<void> {
     await db.with(audited).update(billingTransactions).set({ ...values, entregas: sql`${billingTransactions.entregas} + 1`, updatedAt: new Date() })

@@ -29,6 +29,29 @@ describe(`migrations (${testDbKind()})`, () => {
     }
   });
 
+  it.runIf(testDbKind() === 'postgres')('runs migrations without the pool\'s statement timeout, and gives the connection its limit back', async () => {
+    // An empty database and a pool whose statements may last 1 ms: every migration statement
+    // (extensions, index builds) takes longer; a clinic-sized index build takes longer than the real 15 s.
+    const { url, dispose } = await createTestDatabase();
+    const empty = new URL(url!);
+    empty.pathname = `${empty.pathname}_empty`;
+    const admin = await createDatabase({ url: url! });
+    await admin.db.execute(sql.raw(`CREATE DATABASE ${empty.pathname.slice(1)}`));
+    const database = await createDatabase({ url: empty.toString(), poolMax: 1, statementTimeoutMs: 1 });
+    try {
+      await runMigrations(database);
+      const applied = await database.pool!.query<{ n: number }>('SELECT count(*)::int AS n FROM drizzle.__drizzle_migrations');
+      expect(applied.rows[0]!.n).toBe(journal.entries.length);
+      // The single pooled connection is the one the migrator used: its 1 ms limit is back.
+      expect((await database.pool!.query<{ statement_timeout: string }>('SHOW statement_timeout')).rows[0]!.statement_timeout).toBe('1ms');
+    } finally {
+      await database.close();
+      await admin.db.execute(sql.raw(`DROP DATABASE IF EXISTS ${empty.pathname.slice(1)} WITH (FORCE)`));
+      await admin.close();
+      await dispose();
+    }
+  }, 120_000);
+
   it('keeps embedded data across a restart of the same data directory', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'hce-restart-'));
     const first = await createDatabase({ dataDir: dir });

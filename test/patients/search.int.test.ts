@@ -121,6 +121,29 @@ describe('patient search', () => {
     expect((await search('paginado serie', '&limit=10&offset=40')).json()).toMatchObject({ data: [], total: 25 });
   });
 
+  it('finds several words when one of them begins more than 64 different name words', async () => {
+    // 66 first names starting with "w" ("Wab" … "Wcn"), all with the surname Olivos, and two Olivos
+    // without such a name (Edwin has a "w" inside: only the fallback step would list him).
+    const letters = 'abcdefghijklmnopqrstuvwxyz';
+    const made = new Set<string>();
+    for (let i = 0; i < 66; i++) {
+      made.add((await createPatient(t, user, { nombres: `W${letters[Math.floor(i / 26)]}${letters[i % 26]}`, apellidoPaterno: 'Olivos', apellidoMaterno: null })).id);
+    }
+    const other = await createPatient(t, user, { nombres: 'Aurelio', apellidoPaterno: 'Olivos', apellidoMaterno: null });
+    await createPatient(t, user, { nombres: 'Edwin', apellidoPaterno: 'Olivos', apellidoMaterno: null });
+    const words = await t.database.db.execute<{ n: number }>(sql`SELECT count(DISTINCT word)::int AS n FROM patient_search_words WHERE word LIKE 'w%'`);
+    expect(words.rows[0]!.n).toBeGreaterThan(64);
+    for (const q of ['w olivos', 'olivos w']) {
+      const first = (await search(q, '&limit=50')).json();
+      const second = (await search(q, '&limit=50&offset=50')).json();
+      expect([first.total, second.total], q).toEqual([66, 66]);
+      expect(new Set([...first.data, ...second.data].map((p: { id: string }) => p.id)), q).toEqual(made);
+    }
+    // Words that begin few names still go through the word sets, next to a broad one or alone.
+    expect(await found('olivos a')).toEqual([other.id]);
+    expect((await found('wcn olivos'))).toEqual([[...made][65]]);
+  });
+
   it('never fails on hostile input', async () => {
     for (const q of ['%', '_', '%_%', "'; DROP TABLE patients; --", '<script>alert(1)</script>', '😀 José', '\\', 'a'.repeat(200), 'o\'brien', '  ']) {
       const res = await search(q);

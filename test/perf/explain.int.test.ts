@@ -113,7 +113,7 @@ describe.runIf(testDbKind() === 'postgres')('hot queries use indexes at scale', 
   });
 
   it('finds no sequential scan of patients in the name search by several words and its fallbacks: text inside words, typos', async () => {
-    // Several words: the trigram index intersects them (at this scale the planner may still prefer a scan).
+    // Several words: the words index intersects the name words each one begins (at this scale the planner may still prefer a scan).
     expect(await seqScansOf('GET', `/api/v1/patients?search=${encodeURIComponent('Núñez Chá')}`, asistente, undefined, true)).toEqual([]);
     // No word starts with "unez" or "have": the trigram LIKE step; then the fuzzy step a typo falls through to.
     expect(await seqScansOf('GET', `/api/v1/patients?search=${encodeURIComponent('ñez háve')}`, asistente, undefined, true)).toEqual([]);

@@ -37,6 +37,9 @@ function ofType(tipo: Placeholder): SQL {
   return sql`(${tipo}::text IS NULL OR ${patients.tipoDocumento} = ${tipo}::text)`;
 }
 
+/** Name words a typed word may stand for before the search checks it row by row instead (see `byWordPrefixes`). */
+const EXPANSION_CAP = 64;
+
 export const patientsRepository = {
   /** A new patient and its audit rows (`AuditService.rowsParam`); `version` and the timestamps take their defaults. */
   insertAudited: auditedInsert(patients, 'patients_insert_audited', { bind: ['id'] }),
@@ -152,32 +155,58 @@ export const patientsRepository = {
     return this.page(db, and(...base, sql`${query} <% ${patients.nombreBusqueda}`)!, similarity, params);
   },
   /**
-   * Step 1 for several typed words: the trigram index intersects the names containing every
-   * word (few rows even for two common words), then a regular expression keeps those where each
-   * is the beginning of a name word, the same rule and ranking as `byWordPrefix`. One prepared
-   * statement per number of words: the patterns are parameters, so PostgreSQL plans it once
-   * (planning the trigram estimates cost as much as running it).
+   * Step 1 for several typed words: each word is expanded to the name words starting with it
+   * (`wordsStartingWith`), and the GIN index over each patient's name words intersects those
+   * sets (`&&` per typed word: exact words, no recheck). A typed word with more than
+   * `EXPANSION_CAP` such words (one or two letters) is checked by a regular expression on the
+   * rows the others select instead. Same rule and ranking as `byWordPrefix`. One prepared
+   * statement per shape (which words go through the index), planned once.
    */
   async byWordPrefixes(db: DbOrTx, tokens: string[], tipoDocumento: string | undefined, exclude: string[], page: { limit: number; offset: number }): Promise<{ rows: PatientRow[]; total: number }> {
-    const n = tokens.length;
-    // `|| ''` keeps the word-start check out of the trigram index condition: it repeats the LIKE's
-    // trigrams, and intersecting them twice doubled the index work at 200,000 patients.
+    const expansions = await patientsRepository.wordsStartingWith(db, tokens);
+    if (expansions.some((words) => words.length === 0)) return { rows: [], total: 0 };
+    const indexed = expansions.map((words) => words.length <= EXPANSION_CAP);
+    const shape = indexed.map((i) => (i ? 'w' : 'r')).join('');
+    const names = sql`hce_name_words_array(${patients.nombreBusqueda})`;
+    // `|| ''` keeps a regular-expression check out of the trigram index, which could serve it but
+    // would only repeat at greater cost what the word sets already selected.
     const where = () => and(isNull(patients.mergedInto), ofType(sql.placeholder('tipo')), notAny(patients.id, sql.placeholder('exclude')),
-      ...Array.from({ length: n }, (_, i) => sql`${patients.nombreBusqueda} LIKE ${sql.placeholder(`inside${i}`)} AND (${patients.nombreBusqueda} || '') ~ ${sql.placeholder(`start${i}`)}`));
-    const wholeWords = sql.join(Array.from({ length: n }, (_, i) => sql`(${patients.nombreBusqueda} ~ ${sql.placeholder(`whole${i}`)})::int`), sql` + `);
-    // Tokens hold no LIKE or regular-expression metacharacter (searchTokens); a word ends at a space, hyphen or apostrophe.
+      ...indexed.map((viaIndex, i) => viaIndex
+        ? sql`${names} && ${sql.placeholder(`words${i}`)}::text[]`
+        : sql`(${patients.nombreBusqueda} || '') ~ ${sql.placeholder(`start${i}`)}`));
+    const wholeWords = sql.join(tokens.map((_, i) => sql`(${patients.nombreBusqueda} ~ ${sql.placeholder(`whole${i}`)})::int`), sql` + `);
+    // Tokens hold no regular-expression metacharacter (searchTokens); a word ends at a space, hyphen or apostrophe.
     const values: Record<string, unknown> = { tipo: tipoDocumento ?? null, exclude };
-    tokens.forEach((t, i) => Object.assign(values, { [`inside${i}`]: `%${t}%`, [`start${i}`]: `(^|[ '-])${t}`, [`whole${i}`]: `(^|[ '-])${t}($|[ '-])` }));
-    const pageOf = prepared(db, `patients_search_words_${n}`, (root) => root.select({ patient: patients, total: sql<number>`count(*) over ()`.mapWith(Number) })
+    tokens.forEach((t, i) => Object.assign(values, { [`whole${i}`]: `(^|[ '-])${t}($|[ '-])` },
+      indexed[i] ? { [`words${i}`]: expansions[i] } : { [`start${i}`]: `(^|[ '-])${t}` }));
+    const pageOf = prepared(db, `patients_search_words_${shape}`, (root) => root.select({ patient: patients, total: sql<number>`count(*) over ()`.mapWith(Number) })
       .from(patients).where(where()).orderBy(desc(wholeWords), asc(patients.sortKey), asc(patients.id))
-      .limit(sql.placeholder('limit')).offset(sql.placeholder('offset')).prepare(`patients_search_words_${n}`));
+      .limit(sql.placeholder('limit')).offset(sql.placeholder('offset')).prepare(`patients_search_words_${shape}`));
     // A ranked search visits every match anyway: page and total in one pass (a window count).
     const found = await pageOf.execute({ ...values, limit: Math.max(page.limit, 1), offset: page.offset });
     if (found.length > 0 || page.offset === 0) return { rows: page.limit > 0 ? found.map((r) => r.patient) : [], total: found[0]?.total ?? 0 };
     // A page past the end still reports how many there are.
-    const countOf = prepared(db, `patients_search_words_count_${n}`, (root) => root.select({ n: count() }).from(patients).where(where())
-      .prepare(`patients_search_words_count_${n}`));
+    const countOf = prepared(db, `patients_search_words_count_${shape}`, (root) => root.select({ n: count() }).from(patients).where(where())
+      .prepare(`patients_search_words_count_${shape}`));
     return { rows: [], total: (await countOf.execute(values))[0]?.n ?? 0 };
+  },
+  /**
+   * For each token, the distinct words of live patients' names that start with it, in byte
+   * order, at most `EXPANSION_CAP` + 1 (one more than the cap says "too many"): a skip scan of
+   * the word index, one probe per word, in one round trip for all tokens.
+   */
+  async wordsStartingWith(db: DbOrTx, tokens: string[]): Promise<string[][]> {
+    // chr(1114111) is the last code point: in byte order ("C"), every word starting with the token sorts below token || it.
+    const statement = prepared(db, 'patients_search_word_expansion', (root) => root.select({
+      words: sql<string[]>`ARRAY(WITH RECURSIVE e AS (
+          SELECT (SELECT min(w.word) FROM patient_search_words w WHERE w.word >= t.token AND w.word < t.token || chr(1114111)) AS word, 1 AS n
+          UNION ALL
+          SELECT (SELECT min(w.word) FROM patient_search_words w WHERE w.word > e.word AND w.word < t.token || chr(1114111)), e.n + 1
+          FROM e WHERE e.word IS NOT NULL AND e.n <= ${sql.placeholder('cap')}::int)
+        SELECT word FROM e WHERE word IS NOT NULL)`,
+    }).from(sql`unnest(${sql.placeholder('tokens')}::text[]) WITH ORDINALITY AS t(token, i)`).orderBy(sql`t.i`)
+      .prepare('patients_search_word_expansion'));
+    return (await statement.execute({ tokens, cap: EXPANSION_CAP })).map((r) => r.words);
   },
   /** Step 1 for one typed word: live patients with a name word starting with it (index-only range scan of the word index). */
   async byWordPrefix(db: DbOrTx, token: string, tipoDocumento: string | undefined, exclude: string[], limit: number, offset: number): Promise<{ rows: PatientRow[]; total: number }> {

@@ -227,6 +227,8 @@ describe('patient registry', () => {
     expect(search!.details.ids).toEqual([created.id]);
     expect(viewed).toMatchObject({ action: 'PATIENT_VIEWED', actor_id: medico.id, patient_id: created.id });
     expect(createdEvent).toMatchObject({ action: 'PATIENT_CREATED', actor_id: asistente.id, patient_id: created.id });
+    // The HC number is drawn inside the creating statement, and its audit row names it.
+    expect(createdEvent!.details).toEqual({ numeroHistoriaClinica: created.numeroHistoriaClinica, tipoDocumento: 'DNI', identificacionPendiente: false });
   });
 
   it('keeps ADMIN out of the registry reads', async () => {

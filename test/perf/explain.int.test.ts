@@ -5,7 +5,9 @@ import { dniFor, prng } from '../../scripts/seed-demo/data.js';
 import { seedAppointments, seedAttentions, seedPatients } from '../../scripts/seed-demo/load.js';
 import { createUser, type TestUser } from '../factories/users.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
-import { createTestDatabase, testDbKind } from '../helpers/database.js';
+import { createTestDatabase, testDbKind, type TestDatabase } from '../helpers/database.js';
+import { createDatabase } from '../../src/db/client.js';
+import { patientPayload } from '../factories/patients.js';
 
 /**
  * Every hot query of the benchmark's scenarios, captured with its parameters as the app sent
@@ -32,6 +34,7 @@ describe.runIf(testDbKind() === 'postgres')('hot queries use indexes at scale', 
   let doctor: TestUser;
   let explainer: pg.Client;
   let patientIds: string[];
+  let testDatabase: TestDatabase;
 
   beforeAll(async () => {
     // Record (text, values) of every statement the app sends, to EXPLAIN exactly those.
@@ -46,7 +49,7 @@ describe.runIf(testDbKind() === 'postgres')('hot queries use indexes at scale', 
       }
       return (originalQuery as (...a: unknown[]) => unknown).apply(this, args);
     } as typeof pg.Client.prototype.query;
-    const testDatabase = await createTestDatabase();
+    testDatabase = await createTestDatabase();
     t = await buildTestApp({ testDatabase });
     asistente = await createUser(t, 'ASISTENTE');
     doctor = await createUser(t, 'MEDICO');
@@ -110,6 +113,41 @@ describe.runIf(testDbKind() === 'postgres')('hot queries use indexes at scale', 
     const found: string[] = [];
     for (const [name, url, user] of paths) found.push(...(await seqScansOf('GET', url, user)).map((s) => `${name} → ${s}`));
     expect(found).toEqual([]);
+  });
+
+  it('plans each hot prepared statement once per connection instead of on every call', async () => {
+    // PostgreSQL plans a prepared statement's first five calls for their values, then keeps a
+    // generic plan unless it looks dearer. An array parameter (estimated at ten elements) made
+    // it look dearer and the statement was planned on every call, at more cost than running it.
+    // A second app over the same database with one connection: pg_prepared_statements is per session.
+    const single = await createDatabase({ url: testDatabase.url!, poolMax: 1 });
+    const one = await buildTestApp({ testDatabase: { database: single, url: testDatabase.url!, dispose: () => single.close() } });
+    try {
+      const attentions = (await single.db.execute<{ id: string; doctor_id: string; fecha: string }>(sql`SELECT a.id, ap.doctor_id, ap.fecha::text AS fecha
+        FROM medical_attentions a JOIN appointments ap ON ap.id = a.appointment_id ORDER BY a.id LIMIT 8`)).rows;
+      const searches = ['Núñez Chá', 'maria quispe', 'jose ramir', 'rosa garcia', 'huaman flores', 'sofia peña', 'julian timana', 'angel sernaque'];
+      for (let i = 0; i < 8; i++) {
+        const a = attentions[i % attentions.length]!;
+        const calls: [string, string, TestUser, object?][] = [
+          ['GET', `/api/v1/patients/${patientIds[i * 31]}`, asistente],
+          ['GET', `/api/v1/patients?tipoDocumento=DNI&numeroDocumento=${dniFor(i * 101)}`, asistente],
+          ['GET', `/api/v1/patients?search=${encodeURIComponent(searches[i]!)}`, asistente],
+          ['POST', '/api/v1/patients', asistente, patientPayload()],
+          ['GET', `/api/v1/medical_attentions/${a.id}`, doctor],
+          ['GET', `/api/v1/patients/${patientIds[i * 31]}/summary`, doctor],
+        ];
+        for (const [method, url, user, payload] of calls) {
+          const res = await one.app.inject({ method: method as 'GET' | 'POST', url, headers: user.headers, ...(payload ? { payload } : {}) });
+          expect(res.statusCode, `${url} ${res.body}`).toBeLessThan(300);
+        }
+      }
+      const statements = (await single.db.execute<{ name: string; generic_plans: number; custom_plans: number }>(
+        sql`SELECT name, generic_plans::int, custom_plans::int FROM pg_prepared_statements WHERE name <> ''`)).rows;
+      expect(statements.filter((s) => s.generic_plans + s.custom_plans >= 8).length).toBeGreaterThan(5);
+      expect(statements.filter((s) => s.custom_plans > 5).map((s) => `${s.name}: ${s.custom_plans} custom, ${s.generic_plans} generic`)).toEqual([]);
+    } finally {
+      await one.close();
+    }
   });
 
   it('finds no sequential scan of patients in the name search by several words and its fallbacks: text inside words, typos', async () => {

@@ -1,6 +1,6 @@
 import { asc, eq, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../../db/client.js';
-import { prepared } from '../../db/prepared.js';
+import { anyOf, prepared } from '../../db/prepared.js';
 import { uniqueViolation } from '../../shared/db-errors.js';
 import { AppError, ConflictError, NotFoundError, ValidationError } from '../../shared/errors.js';
 import type { AuditActor, AuditService } from '../audit/audit.service.js';
@@ -42,9 +42,10 @@ export class ServiceTypesService {
 
   async findByIds(db: DbOrTx, ids: string[]): Promise<Map<string, ServiceTypeRow>> {
     if (ids.length === 0) return new Map();
-    const statement = prepared(db, 'service_types_by_ids', (root) => root.select().from(serviceTypes)
-      .where(sql`${serviceTypes.id} = ANY(${sql.placeholder('ids')}::uuid[])`).prepare('service_types_by_ids'));
-    const rows = await statement.execute({ ids: [...new Set(ids)] });
+    const list = anyOf('id', [...new Set(ids)], 'uuid');
+    const name = `service_types_by_ids_${list.shape}`;
+    const statement = prepared(db, name, (root) => root.select().from(serviceTypes).where(list.where(serviceTypes.id)).prepare(name));
+    const rows = await statement.execute(list.params);
     return new Map(rows.map((r) => [r.id, r]));
   }
 

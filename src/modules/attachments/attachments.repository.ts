@@ -1,6 +1,6 @@
-import { and, asc, count, eq, gt, isNull, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, gt, isNull, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
-import { prepared } from '../../db/prepared.js';
+import { anyOf, prepared } from '../../db/prepared.js';
 import { attachments } from './attachments.table.js';
 
 export type AttachmentRow = typeof attachments.$inferSelect;
@@ -17,10 +17,11 @@ export const attachmentsRepository = {
   },
   async byAttentions(db: DbOrTx, attentionIds: string[]): Promise<AttachmentRow[]> {
     if (attentionIds.length === 0) return [];
-    const statement = prepared(db, 'attachments_by_attentions', (root) => root.select().from(attachments)
-      .where(sql`${attachments.attentionId} = ANY(${sql.placeholder('ids')}::uuid[])`).orderBy(asc(attachments.uploadedAt), asc(attachments.id))
-      .prepare('attachments_by_attentions'));
-    return statement.execute({ ids: attentionIds });
+    const list = anyOf('id', attentionIds, 'uuid');
+    const name = `attachments_by_attentions_${list.shape}`;
+    const statement = prepared(db, name, (root) => root.select().from(attachments)
+      .where(list.where(attachments.attentionId)).orderBy(asc(attachments.uploadedAt), asc(attachments.id)).prepare(name));
+    return statement.execute(list.params);
   },
   async listByAttention(db: DbOrTx, attentionId: string, opts: { includeDeleted: boolean; limit: number; offset: number }) {
     const conditions: SQL[] = [eq(attachments.attentionId, attentionId)];

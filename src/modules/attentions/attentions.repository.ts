@@ -1,6 +1,6 @@
 import { and, asc, count, desc, eq, gte, isNull, lt, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
-import { prepared } from '../../db/prepared.js';
+import { anyOf, prepared } from '../../db/prepared.js';
 import { allOn } from '../../db/all-on.js';
 import { auditedInsert } from '../audit/audit.service.js';
 import type { AttentionRow } from './attentions.mapper.js';
@@ -80,10 +80,12 @@ export const attentionsRepository = {
   },
   async activeDiagnosesFor(db: DbOrTx, attentionIds: string[]) {
     if (attentionIds.length === 0) return [];
-    const statement = prepared(db, 'attention_diagnoses_active_of', (root) => root.select().from(attentionDiagnoses)
-      .where(and(sql`${attentionDiagnoses.attentionId} = ANY(${sql.placeholder('ids')}::uuid[])`, isNull(attentionDiagnoses.deletedAt)))
-      .orderBy(asc(attentionDiagnoses.createdAt)).prepare('attention_diagnoses_active_of'));
-    return statement.execute({ ids: attentionIds });
+    const list = anyOf('id', attentionIds, 'uuid');
+    const name = `attention_diagnoses_active_of_${list.shape}`;
+    const statement = prepared(db, name, (root) => root.select().from(attentionDiagnoses)
+      .where(and(list.where(attentionDiagnoses.attentionId), isNull(attentionDiagnoses.deletedAt)))
+      .orderBy(asc(attentionDiagnoses.createdAt)).prepare(name));
+    return statement.execute(list.params);
   },
   async nextOrderNumber(db: DbOrTx): Promise<string> {
     const result = await db.execute<{ n: number }>(sql`SELECT nextval('medical_orders_numero_seq')::int AS n`);

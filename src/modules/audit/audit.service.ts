@@ -87,6 +87,19 @@ function insertStatement(rows: AuditRow[] | Placeholder): SQL {
   return sql`${INSERT_HEAD}${Array.isArray(rows) ? rowsJson(rows) : rows}::json)`;
 }
 
+const INSERT_PER_ROW = sql.raw(`INSERT INTO ${getTableName(auditEvents)} (${COLUMNS.join(', ')}) SELECT ${COLUMNS.filter((c) => c !== 'details').map((c) => `a.${c}`).join(', ')}, `);
+
+/**
+ * The audit rows of a statement whose change may not happen (a guarded INSERT, as a CTE): the
+ * rows (`AuditService.rowsParam`, one placeholder) once per row of `source` (a CTE's RETURNING:
+ * none when nothing was inserted), each one's details completed with `details`, a jsonb
+ * expression over `source` (what only the statement knows, such as a number it drew).
+ */
+export function auditRowsPer(rows: Placeholder, source: SQL, details: SQL): SQL {
+  return sql`${INSERT_PER_ROW}coalesce(a.details, '{}'::jsonb) || ${details}
+    FROM json_populate_recordset(NULL::${sql.raw(getTableName(auditEvents))}, ${rows}::json) AS a CROSS JOIN ${source}`;
+}
+
 /**
  * `recordWith` for a wide table's prepared INSERT (`preparedInsert`): the statement carries the
  * audit CTE, its rows one JSON placeholder. Call it with the row and `AuditService.rowsParam`;

@@ -1,9 +1,9 @@
-import { and, asc, count, desc, eq, isNull, sql, type Placeholder, type SQL, type SQLWrapper } from 'drizzle-orm';
+import { and, asc, count, desc, eq, getTableColumns, isNull, sql, type Placeholder, type SQL, type SQLWrapper } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import { allOn } from '../../db/all-on.js';
-import { prepared } from '../../db/prepared.js';
+import { anyOf, columnName, insertColumns, prepared } from '../../db/prepared.js';
 import { fold } from '../../shared/text.js';
-import { auditedInsert } from '../audit/audit.service.js';
+import { auditedInsert, auditRowsPer } from '../audit/audit.service.js';
 import type { PatientRow } from './patients.mapper.js';
 import { patients } from './patients.table.js';
 
@@ -37,6 +37,22 @@ function ofType(tipo: Placeholder): SQL {
   return sql`(${tipo}::text IS NULL OR ${patients.tipoDocumento} = ${tipo}::text)`;
 }
 
+/** A new patient's columns but the HC number, which `insertWithNextHc` draws in SQL. */
+const newPatientColumns = insertColumns(patients, 'patients_insert_next_hc', ['id']);
+const drawnColumns = newPatientColumns.bound.filter(([key]) => key !== 'numeroHistoriaClinica');
+
+/** The RETURNING of `insertWithNextHc`'s INSERT, read back with each column's own decoding. */
+const insertedColumns = Object.fromEntries(Object.entries(getTableColumns(patients))
+  .map(([key, column]) => [key, sql`ins.${sql.identifier(columnName(column))}`.mapWith(column)])) as unknown as { [K in keyof PatientRow]: SQL<PatientRow[K]> };
+
+export type NewPatientValues = Omit<typeof patients.$inferInsert, 'numeroHistoriaClinica'>;
+
+/** An HC number: `prefix` and the sequence value `v` padded to at least `digits` digits (both placeholders). */
+function hcFormat(v: SQL): SQL {
+  return sql`${sql.placeholder('prefix')}::text || CASE WHEN length(${v}::text) >= ${sql.placeholder('digits')}::int
+    THEN ${v}::text ELSE lpad(${v}::text, ${sql.placeholder('digits')}::int, '0') END`;
+}
+
 /** Name words a typed word may stand for before the search checks it row by row instead (see `byWordPrefixes`). */
 const EXPANSION_CAP = 64;
 
@@ -55,57 +71,80 @@ export const patientsRepository = {
   },
   /** The live patient with this document (a merged duplicate only when no live one has it); one blind index per data key. */
   async findByDocument(db: DbOrTx, tipo: string, indexes: string[]): Promise<PatientRow | undefined> {
-    // The index list is one array parameter (`= ANY`), so the prepared statement fits any number of keys.
-    const statement = prepared(db, 'patients_by_document', (root) => root.select().from(patients)
-      .where(and(eq(patients.tipoDocumento, sql.placeholder('tipo')), sql`${patients.numeroDocumentoBidx} = ANY(${sql.placeholder('indexes')}::text[])`))
-      .orderBy(sql`${patients.mergedInto} IS NOT NULL`).limit(1).prepare('patients_by_document'));
-    const [row] = await statement.execute({ tipo, indexes });
+    // One blind index per data key: a statement per number of keys (`anyOf`).
+    const keys = anyOf('index', indexes, 'text');
+    const name = `patients_by_document_${keys.shape}`;
+    const statement = prepared(db, name, (root) => root.select().from(patients)
+      .where(and(eq(patients.tipoDocumento, sql.placeholder('tipo')), keys.where(patients.numeroDocumentoBidx)))
+      .orderBy(sql`${patients.mergedInto} IS NOT NULL`).limit(1).prepare(name));
+    const [row] = await statement.execute({ tipo, ...keys.params });
     return row;
   },
   async findByIds(db: DbOrTx, ids: string[]): Promise<PatientRow[]> {
     if (ids.length === 0) return [];
-    const statement = prepared(db, 'patients_by_ids', (root) => root.select().from(patients)
-      .where(sql`${patients.id} = ANY(${sql.placeholder('ids')}::uuid[])`).prepare('patients_by_ids'));
-    return statement.execute({ ids });
+    const list = anyOf('id', ids, 'uuid');
+    const name = `patients_by_ids_${list.shape}`;
+    const statement = prepared(db, name, (root) => root.select().from(patients).where(list.where(patients.id)).prepare(name));
+    return statement.execute(list.params);
   },
   /** The few columns a patient summary needs (agenda, reports): no wide JSON columns to read and map. */
   async summaryRowsByIds(db: DbOrTx, ids: string[]): Promise<PatientSummaryRow[]> {
     if (ids.length === 0) return [];
-    const statement = prepared(db, 'patients_summaries_by_ids', (root) => root.select(summaryColumns).from(patients)
-      .where(sql`${patients.id} = ANY(${sql.placeholder('ids')}::uuid[])`).prepare('patients_summaries_by_ids'));
-    return statement.execute({ ids: [...new Set(ids)] });
+    const list = anyOf('id', [...new Set(ids)], 'uuid');
+    const name = `patients_summaries_by_ids_${list.shape}`;
+    const statement = prepared(db, name, (root) => root.select(summaryColumns).from(patients).where(list.where(patients.id)).prepare(name));
+    return statement.execute(list.params);
   },
   /**
    * The next number of the HC sequence, formatted as `prefix` + at least `digits` digits, and
    * whether a patient already holds it (one round trip; imported records may hold any number).
    */
   async nextHcNumber(db: DbOrTx, prefix: string, digits: number): Promise<{ hc: string; taken: boolean }> {
-    const { hc, taken } = await patientsRepository.documentHolderOrNextHc(db, '', [], prefix, digits);
-    return { hc: hc!, taken };
+    const statement = prepared(db, 'patients_next_hc', (root) => root.select({
+      hc: sql<string>`n.hc`,
+      taken: sql<boolean>`EXISTS (SELECT 1 FROM ${patients} WHERE ${patients.numeroHistoriaClinica} = n.hc)`,
+    }).from(sql`(SELECT ${hcFormat(sql`s.v`)} AS hc FROM (SELECT nextval('patients_hc_seq') AS v) AS s) AS n`).prepare('patients_next_hc'));
+    const [row] = await statement.execute({ prefix, digits });
+    return row!;
   },
   /**
-   * A new patient's first round trip: the patient already holding this document, if any (as
-   * `findByDocument`), and only when there is none, the next HC number with its "already held"
-   * check (CASE keeps nextval from running for a duplicate). No index values: just the number.
+   * A new patient with a document and an HC number from the sequence, in one statement (one
+   * round trip, no transaction): refuses a document another patient holds (live first, as
+   * `findByDocument`), draws the next number only when there is none (no gap for a duplicate),
+   * inserts unless an imported record already holds that number, and writes the audit rows
+   * (`AuditService.rowsParam`) with the drawn number added to their details. Exactly one of:
+   * the new row; the holder of the document; `taken` (the drawn number was held: draw again).
    */
-  async documentHolderOrNextHc(db: DbOrTx, tipo: string, indexes: string[], prefix: string, digits: number):
-    Promise<{ holderId: string | null; holderMergedInto: string | null; hc: string | null; taken: boolean }> {
-    const statement = prepared(db, 'patients_holder_or_next_hc', (root) => root.select({
-      holderId: sql<string | null>`d.id`,
-      holderMergedInto: sql<string | null>`d.merged_into`,
-      hc: sql<string | null>`n.hc`,
-      taken: sql<boolean>`n.hc IS NOT NULL AND EXISTS (SELECT 1 FROM ${patients} WHERE ${patients.numeroHistoriaClinica} = n.hc)`,
-    }).from(sql`(SELECT 1) AS one
-      LEFT JOIN LATERAL (SELECT ${patients.id} AS id, ${patients.mergedInto} AS merged_into FROM ${patients}
-        WHERE ${patients.tipoDocumento} = ${sql.placeholder('tipo')}
-          AND ${patients.numeroDocumentoBidx} = ANY(${sql.placeholder('indexes')}::text[])
-        ORDER BY ${patients.mergedInto} IS NOT NULL LIMIT 1) AS d ON true
-      CROSS JOIN LATERAL (SELECT CASE WHEN d.id IS NULL THEN nextval('patients_hc_seq') END AS v) AS s
-      CROSS JOIN LATERAL (SELECT ${sql.placeholder('prefix')}::text || CASE WHEN length(s.v::text) >= ${sql.placeholder('digits')}::int
-        THEN s.v::text ELSE lpad(s.v::text, ${sql.placeholder('digits')}::int, '0') END AS hc) AS n`)
-      .prepare('patients_holder_or_next_hc'));
-    const [row] = await statement.execute({ tipo, indexes, prefix, digits });
-    return row!;
+  async insertWithNextHc(db: DbOrTx, values: NewPatientValues, auditRows: string,
+    guard: { tipo: string; indexes: string[]; prefix: string; digits: number }):
+    Promise<{ row?: PatientRow; holder?: { id: string; mergedInto: string | null }; taken?: true }> {
+    const { indexes, ...format } = guard;
+    const keys = anyOf('index', indexes, 'text');
+    const name = `patients_insert_next_hc_${keys.shape}`;
+    const statement = prepared(db, name, (root) => {
+      const holder = root.$with('d', {}).as(sql`SELECT ${patients.id} AS holder_id, ${patients.mergedInto} AS holder_merged_into FROM ${patients}
+        WHERE ${patients.tipoDocumento} = ${sql.placeholder('tipo')}::text AND ${keys.where(patients.numeroDocumentoBidx)}
+        ORDER BY ${patients.mergedInto} IS NOT NULL LIMIT 1`);
+      // CASE keeps nextval from running when the document is taken.
+      const drawn = root.$with('n', {}).as(sql`SELECT ${hcFormat(sql`s.v`)} AS drawn_hc
+        FROM (SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM d) THEN nextval('patients_hc_seq') END AS v) AS s WHERE s.v IS NOT NULL`);
+      // INSERT … SELECT gives its values no column to infer types from: each placeholder is cast.
+      const inserted = root.$with('ins', {}).as(sql`INSERT INTO ${patients}
+          (${sql.join(drawnColumns.map(([, column]) => sql.identifier(columnName(column))), sql`, `)}, ${sql.identifier(columnName(patients.numeroHistoriaClinica))})
+        SELECT ${sql.join(drawnColumns.map(([key, column]) => sql`${sql.placeholder(key)}::${sql.raw(column.getSQLType())}`), sql`, `)}, n.drawn_hc FROM n
+        WHERE NOT EXISTS (SELECT 1 FROM ${patients} AS held WHERE held.numero_historia_clinica = n.drawn_hc)
+        RETURNING *`);
+      const audit = root.$with('audit_rows', {}).as(auditRowsPer(sql.placeholder('auditRows'), sql`ins`,
+        sql`jsonb_build_object('numeroHistoriaClinica', ins.numero_historia_clinica)`));
+      return root.with(holder, drawn, inserted, audit).select({
+        holderId: sql<string | null>`holder_id`, holderMergedInto: sql<string | null>`holder_merged_into`, patient: insertedColumns,
+      }).from(sql`(SELECT 1 AS one) AS one LEFT JOIN d ON true LEFT JOIN ins ON true`).prepare(name);
+    });
+    const [result] = await statement.execute(newPatientColumns.fill(values as typeof patients.$inferInsert, { ...format, ...keys.params, auditRows }));
+    const { holderId, holderMergedInto, patient } = result!;
+    if (holderId) return { holder: { id: holderId, mergedInto: holderMergedInto } };
+    // Nothing inserted leaves every column of `ins` NULL.
+    return (patient as { id: string | null }).id !== null ? { row: patient } : { taken: true };
   },
   async hcExists(db: DbOrTx, hc: string): Promise<boolean> {
     const statement = prepared(db, 'patients_hc_exists', (root) => root.select({ id: patients.id }).from(patients)
@@ -131,12 +170,14 @@ export const patientsRepository = {
     if (params.search === undefined) return this.page(db, and(...base)!, undefined, params);
     const tokens = [...new Set(searchTokens(params.search))];
     const query = tokens.join(' ');
-    const exactHits = prepared(db, 'patients_search_exact', (root) => root.select().from(patients)
+    const keys = anyOf('index', params.documentIndexes ?? [], 'text');
+    const exactName = `patients_search_exact_${keys.shape}`;
+    const exactHits = prepared(db, exactName, (root) => root.select().from(patients)
       .where(and(isNull(patients.mergedInto), ofType(sql.placeholder('tipo')),
-        sql`(${patients.numeroHistoriaClinica} = ${sql.placeholder('hc')} OR ${patients.numeroDocumentoBidx} = ANY(${sql.placeholder('indexes')}::text[]))`))
+        sql`(${patients.numeroHistoriaClinica} = ${sql.placeholder('hc')} OR ${keys.where(patients.numeroDocumentoBidx)})`))
       .orderBy(asc(patients.apellidoPaterno), asc(patients.apellidoMaterno), asc(patients.nombres), asc(patients.id))
-      .prepare('patients_search_exact'));
-    const hits = await exactHits.execute({ tipo: params.tipoDocumento ?? null, hc: params.search.trim().toUpperCase(), indexes: params.documentIndexes ?? [] });
+      .prepare(exactName));
+    const hits = await exactHits.execute({ tipo: params.tipoDocumento ?? null, hc: params.search.trim().toUpperCase(), ...keys.params });
     const fromHits = hits.slice(params.offset, params.offset + params.limit);
     if (tokens.length > 0) {
       const page = { limit: Math.max(params.limit - fromHits.length, 0), offset: Math.max(params.offset - hits.length, 0) };
@@ -197,16 +238,20 @@ export const patientsRepository = {
    */
   async wordsStartingWith(db: DbOrTx, tokens: string[]): Promise<string[][]> {
     // chr(1114111) is the last code point: in byte order ("C"), every word starting with the token sorts below token || it.
-    const statement = prepared(db, 'patients_search_word_expansion', (root) => root.select({
+    // A statement per number of tokens (at most eight): an array parameter's ten-element guess had it planned on every call.
+    const name = `patients_search_word_expansion_${tokens.length}`;
+    const tokenArray = sql`ARRAY[${sql.join(tokens.map((_, i) => sql`${sql.placeholder(`token${i}`)}::text`), sql`, `)}]`;
+    const statement = prepared(db, name, (root) => root.select({
       words: sql<string[]>`ARRAY(WITH RECURSIVE e AS (
           SELECT (SELECT min(w.word) FROM patient_search_words w WHERE w.word >= t.token AND w.word < t.token || chr(1114111)) AS word, 1 AS n
           UNION ALL
           SELECT (SELECT min(w.word) FROM patient_search_words w WHERE w.word > e.word AND w.word < t.token || chr(1114111)), e.n + 1
           FROM e WHERE e.word IS NOT NULL AND e.n <= ${sql.placeholder('cap')}::int)
         SELECT word FROM e WHERE word IS NOT NULL)`,
-    }).from(sql`unnest(${sql.placeholder('tokens')}::text[]) WITH ORDINALITY AS t(token, i)`).orderBy(sql`t.i`)
-      .prepare('patients_search_word_expansion'));
-    return (await statement.execute({ tokens, cap: EXPANSION_CAP })).map((r) => r.words);
+    }).from(sql`unnest(${tokenArray}) WITH ORDINALITY AS t(token, i)`).orderBy(sql`t.i`).prepare(name));
+    const values: Record<string, unknown> = { cap: EXPANSION_CAP };
+    tokens.forEach((token, i) => (values[`token${i}`] = token));
+    return (await statement.execute(values)).map((r) => r.words);
   },
   /** Step 1 for one typed word: live patients with a name word starting with it (index-only range scan of the word index). */
   async byWordPrefix(db: DbOrTx, token: string, tipoDocumento: string | undefined, exclude: string[], limit: number, offset: number): Promise<{ rows: PatientRow[]; total: number }> {

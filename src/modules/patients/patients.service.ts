@@ -8,7 +8,7 @@ import { AppError, ConflictError, NotFoundError, PreconditionFailedError, Valida
 import type { AuditActor, AuditService } from '../audit/audit.service.js';
 import { ubigeo } from '../catalogs/ubigeo.js';
 import { APODERADO_AAD, DOC_AAD, documentIndexInput, patientFullName, toPatientDto, type PatientRow } from './patients.mapper.js';
-import { patientsRepository, type PatientSummaryRow } from './patients.repository.js';
+import { patientsRepository, type NewPatientValues, type PatientSummaryRow } from './patients.repository.js';
 import { upsertFromBilling, type BillingPatientAction, type BillingPatientInput } from './patients.billing.js';
 import { patientRuleErrors, type CreatePatientInput, type PatientDto, type UpdatePatientInput } from './patients.schemas.js';
 import { patients } from './patients.table.js';
@@ -120,22 +120,12 @@ export class PatientsService {
     }
   }
 
-  /**
-   * Refuses a document another patient holds, then gives the new record its HC number. In the
-   * usual case (a document, a number from the sequence) both take one statement.
-   */
+  /** Refuses a document another patient holds, then gives the new record its HC number. */
   private async newPatientHc(db: DbOrTx, input: CreatePatientInput): Promise<string> {
-    if (!input.tipoDocumento || !input.numeroDocumento) {
-      return input.numeroHistoriaClinica ?? this.assignHc(db, input.numeroDocumento);
+    if (input.tipoDocumento && input.numeroDocumento) {
+      const existing = await patientsRepository.findByDocument(db, input.tipoDocumento, this.documentIndexes(input.numeroDocumento));
+      if (existing) throw duplicateDocument(existing);
     }
-    const indexes = this.documentIndexes(input.numeroDocumento);
-    if (input.numeroHistoriaClinica == null && this.config.HC_NUMBER_MODE === 'sequence') {
-      const first = await patientsRepository.documentHolderOrNextHc(db, input.tipoDocumento, indexes, this.config.HC_PREFIX, this.config.HC_DIGITS);
-      if (first.holderId) throw duplicateDocument({ id: first.holderId, mergedInto: first.holderMergedInto });
-      return first.taken ? this.assignHc(db, input.numeroDocumento) : first.hc!;
-    }
-    const existing = await patientsRepository.findByDocument(db, input.tipoDocumento, indexes);
-    if (existing) throw duplicateDocument(existing);
     return input.numeroHistoriaClinica ?? this.assignHc(db, input.numeroDocumento);
   }
 
@@ -153,25 +143,36 @@ export class PatientsService {
 
   /**
    * One INSERT carrying its audit row (a data-modifying CTE): atomic on its own, so it needs no
-   * transaction; inside the caller's transaction when there is one (the billing webhook's).
+   * transaction; inside the caller's transaction when there is one (the billing webhook's). In
+   * the usual case (a document, a number from the sequence) the document check and the HC
+   * number travel in the same statement (`insertWithNextHc`): one round trip.
    */
   async insert(db: DbOrTx, actor: AuditActor, input: CreatePatientInput): Promise<PatientRow> {
-    const hc = await this.newPatientHc(db, input);
     const sinDocumento = input.tipoDocumento === 'OTROS' && input.tipoDocumentoDetalle === 'SIN_DOCUMENTO';
     const id = randomUUID();
-    const audit = this.audit.rowsParam(actor, {
-      action: 'PATIENT_CREATED', entity: 'patient', entityId: id, patientId: id,
-      details: { numeroHistoriaClinica: hc, tipoDocumento: input.tipoDocumento, identificacionPendiente: sinDocumento },
-    });
-    return patientsRepository.insertAudited(db, {
+    const values = {
       ...this.columns(input),
       id,
       nacionalidad: input.nacionalidad ?? 'PER',
-      numeroHistoriaClinica: hc,
       identificacionPendiente: sinDocumento,
       createdBy: actor.actorId ?? null,
       updatedBy: actor.actorId ?? null,
-    } as typeof patients.$inferInsert, audit);
+    } as NewPatientValues;
+    const audit = (hc?: string) => this.audit.rowsParam(actor, {
+      action: 'PATIENT_CREATED', entity: 'patient', entityId: id, patientId: id,
+      details: { ...(hc === undefined ? {} : { numeroHistoriaClinica: hc }), tipoDocumento: input.tipoDocumento, identificacionPendiente: sinDocumento },
+    });
+    if (input.tipoDocumento && input.numeroDocumento && input.numeroHistoriaClinica == null && this.config.HC_NUMBER_MODE === 'sequence') {
+      const guard = { tipo: input.tipoDocumento, indexes: this.documentIndexes(input.numeroDocumento), prefix: this.config.HC_PREFIX, digits: this.config.HC_DIGITS };
+      for (;;) {
+        const result = await patientsRepository.insertWithNextHc(db, values, audit(), guard);
+        if (result.holder) throw duplicateDocument(result.holder);
+        if (result.row) return result.row;
+        // The drawn number belongs to an imported record: the next statement draws the next one.
+      }
+    }
+    const hc = await this.newPatientHc(db, input);
+    return patientsRepository.insertAudited(db, { ...values, numeroHistoriaClinica: hc }, audit(hc));
   }
 
   async create(actor: AuditActor, input: CreatePatientInput): Promise<PatientDto> {

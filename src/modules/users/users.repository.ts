@@ -1,6 +1,6 @@
 import { and, count, eq, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
-import { prepared } from '../../db/prepared.js';
+import { anyOf, prepared } from '../../db/prepared.js';
 import type { RoleName } from '../auth/auth.types.js';
 import { roles, users } from './users.table.js';
 
@@ -58,16 +58,19 @@ export const usersRepository = {
   },
   async findMedicosByIds(db: DbOrTx, ids: string[]): Promise<UserRow[]> {
     if (ids.length === 0) return [];
-    const statement = prepared(db, 'users_medicos_by_ids', (root) => select(root)
-      .where(and(sql`${users.id} = ANY(${sql.placeholder('ids')}::uuid[])`, eq(roles.name, 'MEDICO'))).prepare('users_medicos_by_ids'));
-    return statement.execute({ ids });
+    const list = anyOf('id', ids, 'uuid');
+    const name = `users_medicos_by_ids_${list.shape}`;
+    const statement = prepared(db, name, (root) => select(root).where(and(list.where(users.id), eq(roles.name, 'MEDICO'))).prepare(name));
+    return statement.execute(list.params);
   },
   /** A MEDICO by their billing-system code, CMP or document blind index. */
   async findMedicoByIdentifier(db: DbOrTx, identifier: string, documentIndexes: string[]): Promise<UserRow[]> {
-    // The blind indexes (one per data key) are one array parameter, so one prepared statement fits any keyring.
-    const statement = prepared(db, 'users_medico_by_identifier', (root) => select(root).where(and(eq(roles.name, 'MEDICO'),
-      sql`(${users.codigoExterno} = ${sql.placeholder('identifier')} OR ${users.cmp} = ${sql.placeholder('identifier')} OR ${users.numeroDocumentoBidx} = ANY(${sql.placeholder('indexes')}::text[]))`))
-      .prepare('users_medico_by_identifier'));
-    return statement.execute({ identifier, indexes: documentIndexes });
+    // One blind index per data key: a statement per number of keys (`anyOf`).
+    const keys = anyOf('index', documentIndexes, 'text');
+    const name = `users_medico_by_identifier_${keys.shape}`;
+    const statement = prepared(db, name, (root) => select(root).where(and(eq(roles.name, 'MEDICO'),
+      sql`(${users.codigoExterno} = ${sql.placeholder('identifier')} OR ${users.cmp} = ${sql.placeholder('identifier')} OR ${keys.where(users.numeroDocumentoBidx)})`))
+      .prepare(name));
+    return statement.execute({ identifier, ...keys.params });
   },
 };

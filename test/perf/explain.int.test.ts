@@ -17,7 +17,7 @@ import { patientPayload } from '../factories/patients.js';
  */
 const LARGE = ['patients', 'patient_search_words', 'appointments', 'medical_attentions', 'audit_events', 'attention_diagnoses', 'prescriptions', 'vital_signs'];
 
-interface Captured { text: string; values: unknown[] }
+interface Captured { text: string; values: unknown[]; name?: string }
 const captured: Captured[] = [];
 let recording = false;
 const originalQuery = pg.Client.prototype.query;
@@ -43,8 +43,8 @@ describe.runIf(testDbKind() === 'postgres')('hot queries use indexes at scale', 
       if (recording) {
         if (typeof first === 'string') captured.push({ text: first, values: Array.isArray(second) ? second : [] });
         else if (first && typeof first === 'object' && 'text' in first) {
-          const q = first as { text: string; values?: unknown[] };
-          captured.push({ text: q.text, values: q.values ?? (Array.isArray(second) ? second : []) });
+          const q = first as { text: string; values?: unknown[]; name?: string };
+          captured.push({ text: q.text, values: q.values ?? (Array.isArray(second) ? second : []), ...(q.name ? { name: q.name } : {}) });
         }
       }
       return (originalQuery as (...a: unknown[]) => unknown).apply(this, args);
@@ -115,10 +115,11 @@ describe.runIf(testDbKind() === 'postgres')('hot queries use indexes at scale', 
     expect(found).toEqual([]);
   });
 
-  it('plans each hot prepared statement once per connection instead of on every call', async () => {
+  it('plans each hot prepared statement once per connection instead of on every call, and its plan uses indexes', async () => {
     // PostgreSQL plans a prepared statement's first five calls for their values, then keeps a
     // generic plan unless it looks dearer. An array parameter (estimated at ten elements) made
     // it look dearer and the statement was planned on every call, at more cost than running it.
+    // The generic plan must still use the indexes the custom ones do (the test above sees those).
     // A second app over the same database with one connection: pg_prepared_statements is per session.
     const single = await createDatabase({ url: testDatabase.url!, poolMax: 1 });
     const one = await buildTestApp({ testDatabase: { database: single, url: testDatabase.url!, dispose: () => single.close() } });
@@ -135,12 +136,34 @@ describe.runIf(testDbKind() === 'postgres')('hot queries use indexes at scale', 
           ['POST', '/api/v1/patients', asistente, patientPayload()],
           ['GET', `/api/v1/medical_attentions/${a.id}`, doctor],
           ['GET', `/api/v1/patients/${patientIds[i * 31]}/summary`, doctor],
+          ['GET', `/api/v1/appointments?doctor_id=${a.doctor_id}&start_date=${a.fecha}&end_date=${a.fecha}&limit=100`, doctor],
+          ['GET', `/api/v1/appointments?date=${a.fecha}&estado=CONFIRMADA&infoPago=PAGADO&limit=50`, asistente],
         ];
+        if (i === 7) {
+          captured.length = 0;
+          recording = true;
+        }
         for (const [method, url, user, payload] of calls) {
           const res = await one.app.inject({ method: method as 'GET' | 'POST', url, headers: user.headers, ...(payload ? { payload } : {}) });
           expect(res.statusCode, `${url} ${res.body}`).toBeLessThan(300);
         }
       }
+      recording = false;
+      // The plan each statement runs on now (generic once chosen), EXPLAINed on its own connection.
+      const scans: string[] = [];
+      const lastCalls = new Map(captured.filter((q) => q.name).map((q) => [q.name!, q]));
+      for (const [name, q] of lastCalls) {
+        if (/^\s*(insert|update|delete)\b/i.test(q.text)) continue;
+        // EXECUTE takes no bound parameters: the values go in as literals.
+        const args = q.values.map((v) => v === null || v === undefined ? 'NULL' : pg.escapeLiteral(
+          Array.isArray(v) ? `{${v.map((x) => JSON.stringify(String(x))).join(',')}}` : v instanceof Date ? v.toISOString() : String(v))).join(', ');
+        const plan = await single.pool!.query<{ 'QUERY PLAN': [{ Plan: Record<string, unknown> }] }>(`EXPLAIN (FORMAT JSON) EXECUTE "${name}"${args ? `(${args})` : ''}`);
+        for (const node of planNodes(plan.rows[0]!['QUERY PLAN'][0].Plan)) {
+          if (node['Node Type'] === 'Seq Scan' && LARGE.includes(String(node['Relation Name']))) scans.push(`${name}: ${String(node['Relation Name'])}`);
+        }
+      }
+      expect(lastCalls.size).toBeGreaterThan(10);
+      expect(scans).toEqual([]);
       const statements = (await single.db.execute<{ name: string; generic_plans: number; custom_plans: number }>(
         sql`SELECT name, generic_plans::int, custom_plans::int FROM pg_prepared_statements WHERE name <> ''`)).rows;
       expect(statements.filter((s) => s.generic_plans + s.custom_plans >= 8).length).toBeGreaterThan(5);

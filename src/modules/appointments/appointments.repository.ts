@@ -1,4 +1,4 @@
-import { and, asc, count, eq, gte, lte, ne, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, gte, lte, ne, sql, type Placeholder, type SQL } from 'drizzle-orm';
 import { prepared } from '../../db/prepared.js';
 import type { DbOrTx } from '../../db/client.js';
 import { auditedInsert } from '../audit/audit.service.js';
@@ -17,6 +17,17 @@ export interface AppointmentFilter {
   limit: number;
   offset: number;
 }
+
+/** The agenda's filters, each with its condition on a placeholder of the same name. */
+const LIST_FILTERS = [
+  ['doctorId', (p: Placeholder) => eq(appointments.doctorId, p)],
+  ['patientId', (p: Placeholder) => eq(appointments.patientId, p)],
+  ['startDate', (p: Placeholder) => gte(appointments.fecha, p)],
+  ['endDate', (p: Placeholder) => lte(appointments.fecha, p)],
+  ['estado', (p: Placeholder) => eq(appointments.estado, p)],
+  ['serviceTypeId', (p: Placeholder) => eq(appointments.serviceTypeId, p)],
+  ['infoPago', (p: Placeholder) => eq(appointments.infoPago, p)],
+] as const satisfies readonly (readonly [keyof AppointmentFilter, (p: Placeholder) => SQL])[];
 
 export const appointmentsRepository = {
   /** A new appointment and its audit rows (`AuditService.rowsParam`). */
@@ -45,21 +56,23 @@ export const appointmentsRepository = {
     const [row] = await statement.execute({ doctorId, startsAt: startsAt.toISOString(), endsAt: endsAt.toISOString(), excludeId: excludeId ?? null });
     return row;
   },
+  /**
+   * A page of the agenda and its total, as two prepared statements per combination of filters
+   * (`LIST_FILTERS`): Drizzle built both on every call and PostgreSQL planned them again. Their
+   * generic plans keep the indexes (test/perf/explain.int.test.ts).
+   */
   async list(db: DbOrTx, f: AppointmentFilter): Promise<{ rows: AppointmentRow[]; total: number }> {
-    const conditions: SQL[] = [];
-    if (f.doctorId) conditions.push(eq(appointments.doctorId, f.doctorId));
-    if (f.patientId) conditions.push(eq(appointments.patientId, f.patientId));
-    if (f.startDate) conditions.push(gte(appointments.fecha, f.startDate));
-    if (f.endDate) conditions.push(lte(appointments.fecha, f.endDate));
-    if (f.estado) conditions.push(eq(appointments.estado, f.estado));
-    if (f.serviceTypeId) conditions.push(eq(appointments.serviceTypeId, f.serviceTypeId));
-    if (f.infoPago) conditions.push(eq(appointments.infoPago, f.infoPago));
-    const where = conditions.length ? and(...conditions) : undefined;
-    const [rows, totals] = await Promise.all([
-      db.select().from(appointments).where(where)
-        .orderBy(asc(appointments.fecha), asc(appointments.hora), asc(appointments.id)).limit(f.limit).offset(f.offset),
-      db.select({ n: count() }).from(appointments).where(where),
-    ]);
+    const present = LIST_FILTERS.filter(([key]) => f[key]);
+    const shape = LIST_FILTERS.map(([key]) => (f[key] ? '1' : '0')).join('');
+    const where = () => and(...present.map(([key, condition]) => condition(sql.placeholder(key))));
+    const values: Record<string, unknown> = {};
+    for (const [key] of present) values[key] = f[key];
+    const page = prepared(db, `appointments_list_${shape}`, (root) => root.select().from(appointments).where(where())
+      .orderBy(asc(appointments.fecha), asc(appointments.hora), asc(appointments.id))
+      .limit(sql.placeholder('limit')).offset(sql.placeholder('offset')).prepare(`appointments_list_${shape}`));
+    const counted = prepared(db, `appointments_count_${shape}`, (root) => root.select({ n: count() }).from(appointments).where(where())
+      .prepare(`appointments_count_${shape}`));
+    const [rows, totals] = await Promise.all([page.execute({ ...values, limit: f.limit, offset: f.offset }), counted.execute(values)]);
     return { rows, total: Number(totals[0]?.n ?? 0) };
   },
 };

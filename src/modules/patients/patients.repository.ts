@@ -53,6 +53,9 @@ function hcFormat(v: SQL): SQL {
     THEN ${v}::text ELSE lpad(${v}::text, ${sql.placeholder('digits')}::int, '0') END`;
 }
 
+/** What an HC number can look like (patients.schemas.ts, HC_PREFIX in env.ts). */
+const HC_SHAPE = /^[A-Z0-9-]{1,30}$/;
+
 /** Name words a typed word may stand for before the search checks it row by row instead (see `byWordPrefixes`). */
 const EXPANSION_CAP = 64;
 
@@ -177,7 +180,11 @@ export const patientsRepository = {
         sql`(${patients.numeroHistoriaClinica} = ${sql.placeholder('hc')} OR ${keys.where(patients.numeroDocumentoBidx)})`))
       .orderBy(asc(patients.apellidoPaterno), asc(patients.apellidoMaterno), asc(patients.nombres), asc(patients.id))
       .prepare(exactName));
-    const hits = await exactHits.execute({ tipo: params.tipoDocumento ?? null, hc: params.search.trim().toUpperCase(), ...keys.params });
+    const hc = params.search.trim().toUpperCase();
+    // HC numbers hold only letters, digits and hyphens (the schema, HC_PREFIX): a text with a
+    // space or an accent that is no document either cannot hit, and skips the round trip.
+    const hits = HC_SHAPE.test(hc) || keys.shape !== '0'
+      ? await exactHits.execute({ tipo: params.tipoDocumento ?? null, hc, ...keys.params }) : [];
     const fromHits = hits.slice(params.offset, params.offset + params.limit);
     if (tokens.length > 0) {
       const page = { limit: Math.max(params.limit - fromHits.length, 0), offset: Math.max(params.offset - hits.length, 0) };

@@ -5,7 +5,7 @@
  * with 50 ms PACS/LIS stubs; login is bcrypt-bound and reported apart.
  */
 import type { Request } from 'autocannon';
-import { dniFor } from '../scripts/seed-demo/data.js';
+import { APELLIDOS, dniFor, NOMBRES_F, NOMBRES_M } from '../scripts/seed-demo/data.js';
 import type { ScenarioResult } from './stats.js';
 
 export interface BenchContext {
@@ -41,6 +41,20 @@ const SEARCHES = ['nuñez', 'Núñez Chávez', 'jose ramir', 'María Quispe', 'y
   'huaman flores', 'Zúñiga Ordóñez', 'sofia peña', 'julian timana', 'querevalu', 'angel sernaque'];
 const CIE_TERMS = ['neumonia', 'diabetes', 'J06', 'hipertension', 'dengue', 'gastritis', 'infeccion urinaria', 'J18.9', 'lumbago', 'faringitis'];
 
+/**
+ * The names of the n-th patient a write scenario creates, drawn from the seed's lists: a fixed
+ * name would pile up in a reused database (tens of thousands of namesakes after a few runs) and
+ * skew the name search measured on it.
+ */
+function personFor(n: number): { nombres: string; apellidoPaterno: string; apellidoMaterno: string; sexo: 'F' | 'M' } {
+  const female = n % 2 === 0;
+  const names = female ? NOMBRES_F : NOMBRES_M;
+  return {
+    nombres: names[Math.floor(n / 2) % names.length]!, apellidoPaterno: APELLIDOS[(n * 7) % APELLIDOS.length]!,
+    apellidoMaterno: APELLIDOS[(n * 13 + 5) % APELLIDOS.length]!, sexo: female ? 'F' : 'M',
+  };
+}
+
 let counter = 0;
 const next = <T>(items: T[]): T => items[(counter++) % items.length]!;
 const bearer = (token: string) => ({ authorization: `Bearer ${token}`, 'content-type': 'application/json' });
@@ -61,8 +75,8 @@ export function scenarios(ctx: BenchContext, runId: number): Scenario[] {
     { name: 'búsqueda por DNI', kind: 'read', targetP99Ms: 50,
       requests: get(asst, () => `/api/v1/patients?numeroDocumento=${dniFor((counter++ * 7919) % ctx.seededPatients)}&tipoDocumento=DNI`) },
     { name: 'POST paciente', kind: 'write', targetP99Ms: 100, requests: [{ method: 'POST', path: '/api/v1/patients', headers: asst,
-      setupRequest: (req) => ({ ...req, body: JSON.stringify({ tipoDocumento: 'DNI', numeroDocumento: dniFor(ctx.patientCount + newPatient++),
-        nombres: 'Ángel Efraín', apellidoPaterno: 'Ipanaqué', apellidoMaterno: 'Querevalú', fechaNacimiento: '1979-03-14', sexo: 'M',
+      setupRequest: (req) => ({ ...req, body: JSON.stringify({ tipoDocumento: 'DNI', numeroDocumento: dniFor(ctx.patientCount + newPatient),
+        ...personFor(ctx.patientCount + newPatient++), fechaNacimiento: '1979-03-14',
         departamento: 'Piura', provincia: 'Piura', distrito: 'Castilla', telefonoMovil: '987654321',
         alergias: [{ alergia: 'Sulfas', reaccion: 'Exantema', severidad: 'LEVE' }] }) }) }] },
     { name: 'agenda semanal del médico', kind: 'read', targetP99Ms: 50, requests: get(doc, () => {
@@ -87,7 +101,7 @@ export function scenarios(ctx: BenchContext, runId: number): Scenario[] {
   if (ctx.webhookAvailable && ctx.salesApiKey && ctx.saleDoctorCmp) {
     const body = (n: number, dni: string) => ({
       transaccionVenta: { idTransaccionVentas: `BENCH-${runId}-${n}`, fechaHoraVenta: '2026-11-20T10:00:00-05:00', montoPagado: 60, metodoPago: 'Efectivo', estadoPago: 'Pagado' },
-      paciente: { tipoDocumento: 'DNI', numeroDocumento: dni, nombres: 'Zoila Rosa', apellidoPaterno: 'Chunga', apellidoMaterno: 'Silupú', fechaNacimiento: '1990-07-01', sexo: 'F' },
+      paciente: { tipoDocumento: 'DNI', numeroDocumento: dni, ...personFor(n), fechaNacimiento: '1990-07-01' },
       servicioMedico: { idServicioVentas: 'SV-CONS-MG', nombreServicio: 'Consulta de medicina general', medicoAsignadoIdentificador: ctx.saleDoctorCmp,
         // One 20-minute slot per sale, days after the seeded agenda, so new sales never overlap.
         fechaCita: new Date(Date.UTC(2027, 0, 4 + (runId % 50) * 200 + Math.floor(n / 33))).toISOString().slice(0, 10),

@@ -1,4 +1,4 @@
-import { and, asc, count, eq, gte, lte, ne, sql, type Placeholder, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, gte, lte, sql, type Placeholder, type SQL } from 'drizzle-orm';
 import { prepared } from '../../db/prepared.js';
 import type { DbOrTx } from '../../db/client.js';
 import { auditedInsert } from '../audit/audit.service.js';
@@ -48,8 +48,11 @@ export const appointmentsRepository = {
   },
   /** The appointment a new or moved slot collides with (same doctor, overlapping, not cancelled). */
   async findOverlap(db: DbOrTx, doctorId: string, startsAt: Date, endsAt: Date, excludeId?: string): Promise<AppointmentRow | undefined> {
+    // The state and overbooking conditions are literals, not parameters: they are the partial
+    // GiST index's predicate, which a generic plan can only match against literals (with
+    // parameters PostgreSQL planned the statement again on every call to use that index).
     const statement = prepared(db, 'appointments_overlap', (root) => root.select().from(appointments).where(and(
-      eq(appointments.doctorId, sql.placeholder('doctorId')), ne(appointments.estado, 'CANCELADA'), eq(appointments.sobrecupo, false),
+      eq(appointments.doctorId, sql.placeholder('doctorId')), sql`${appointments.estado} <> 'CANCELADA'`, sql`NOT ${appointments.sobrecupo}`,
       sql`tstzrange(${appointments.startsAt}, ${appointments.endsAt}, '[)') && tstzrange(${sql.placeholder('startsAt')}::timestamptz, ${sql.placeholder('endsAt')}::timestamptz, '[)')`,
       sql`${appointments.id} IS DISTINCT FROM ${sql.placeholder('excludeId')}::uuid`,
     )).limit(1).prepare('appointments_overlap'));

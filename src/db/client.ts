@@ -10,6 +10,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import pg from 'pg';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { installArrayRowFastPath } from './pg-result.js';
 import * as schema from './schema.js';
 
 export type Schema = typeof schema;
@@ -71,6 +72,7 @@ export async function openPglite(dataDir: string | undefined): Promise<PGlite> {
 export async function createDatabase(options: DatabaseOptions): Promise<Database> {
   const logger = options.onQuery ? { logQuery: (query: string) => options.onQuery?.(query) } : undefined;
   if (options.url) {
+    installArrayRowFastPath();
     const pool = new pg.Pool({
       connectionString: options.url,
       max: options.poolMax ?? 20,

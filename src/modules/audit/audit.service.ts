@@ -4,7 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import type { Db, DbOrTx } from '../../db/client.js';
-import { preparedInsert } from '../../db/prepared.js';
+import { prepared, preparedInsert } from '../../db/prepared.js';
 import { auditEvents } from './audit.table.js';
 
 export type AuditOutcome = 'SUCCESS' | 'FAILURE' | 'DENIED';
@@ -208,8 +208,10 @@ export class AuditService {
         try {
           // One statement, its own implicit transaction: set_config(…, true) holds until that
           // transaction commits, so the commit is asynchronous without BEGIN, SET LOCAL and COMMIT.
-          await this.db.execute(sql`WITH audit_rows AS (${insertStatement(batch.flatMap((b) => b.rows))})
-            SELECT set_config('synchronous_commit', 'off', true)`);
+          // A prepared statement (the rows are one JSON parameter): planned once per connection.
+          const flush = prepared(this.db, 'audit_read_flush', (root) => root.with(root.$with('audit_rows', {}).as(insertStatement(sql.placeholder('rows'))))
+            .select({ off: sql`set_config('synchronous_commit', 'off', true)` }).from(sql`(SELECT 1) AS one`).prepare('audit_read_flush'));
+          await flush.execute({ rows: rowsJson(batch.flatMap((b) => b.rows)) });
           for (const b of batch) b.resolve();
         } catch (error) {
           for (const b of batch) b.reject(error);

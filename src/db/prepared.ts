@@ -67,13 +67,16 @@ export function anyOf(key: string, values: readonly unknown[], type: string) {
   const params: Record<string, unknown> = {};
   if (many) params[key] = values;
   else values.forEach((value, i) => (params[`${key}${i}`] = value));
+  const named = values.map((_, i) => sql`${sql.placeholder(`${key}${i}`)}::${sql.raw(type)}`);
   return {
     shape: many ? 'n' : String(values.length),
     params,
+    /** The values as an array expression (`ARRAY[$key0, …]`, or the one array parameter), e.g. for `unnest`. */
+    array: many ? sql`${sql.placeholder(key)}::${sql.raw(type)}[]` : sql`ARRAY[${sql.join(named, sql`, `)}]::${sql.raw(type)}[]`,
     where(column: SQLWrapper): SQL {
       if (many) return sql`${column} = ANY(${sql.placeholder(key)}::${sql.raw(type)}[])`;
       if (values.length === 0) return sql`false`;
-      return sql`${column} IN (${sql.join(values.map((_, i) => sql`${sql.placeholder(`${key}${i}`)}::${sql.raw(type)}`), sql`, `)})`;
+      return sql`${column} IN (${sql.join(named, sql`, `)})`;
     },
   };
 }

@@ -245,9 +245,9 @@ export const patientsRepository = {
    */
   async wordsStartingWith(db: DbOrTx, tokens: string[]): Promise<string[][]> {
     // chr(1114111) is the last code point: in byte order ("C"), every word starting with the token sorts below token || it.
-    // A statement per number of tokens (at most eight): an array parameter's ten-element guess had it planned on every call.
-    const name = `patients_search_word_expansion_${tokens.length}`;
-    const tokenArray = sql`ARRAY[${sql.join(tokens.map((_, i) => sql`${sql.placeholder(`token${i}`)}::text`), sql`, `)}]`;
+    // A statement per number of tokens (at most eight, `anyOf`): an array parameter's ten-element guess had it planned on every call.
+    const list = anyOf('token', tokens, 'text');
+    const name = `patients_search_word_expansion_${list.shape}`;
     const statement = prepared(db, name, (root) => root.select({
       words: sql<string[]>`ARRAY(WITH RECURSIVE e AS (
           SELECT (SELECT min(w.word) FROM patient_search_words w WHERE w.word >= t.token AND w.word < t.token || chr(1114111)) AS word, 1 AS n
@@ -255,10 +255,8 @@ export const patientsRepository = {
           SELECT (SELECT min(w.word) FROM patient_search_words w WHERE w.word > e.word AND w.word < t.token || chr(1114111)), e.n + 1
           FROM e WHERE e.word IS NOT NULL AND e.n <= ${sql.placeholder('cap')}::int)
         SELECT word FROM e WHERE word IS NOT NULL)`,
-    }).from(sql`unnest(${tokenArray}) WITH ORDINALITY AS t(token, i)`).orderBy(sql`t.i`).prepare(name));
-    const values: Record<string, unknown> = { cap: EXPANSION_CAP };
-    tokens.forEach((token, i) => (values[`token${i}`] = token));
-    return (await statement.execute(values)).map((r) => r.words);
+    }).from(sql`unnest(${list.array}) WITH ORDINALITY AS t(token, i)`).orderBy(sql`t.i`).prepare(name));
+    return (await statement.execute({ ...list.params, cap: EXPANSION_CAP })).map((r) => r.words);
   },
   /** Step 1 for one typed word: live patients with a name word starting with it (index-only range scan of the word index). */
   async byWordPrefix(db: DbOrTx, token: string, tipoDocumento: string | undefined, exclude: string[], limit: number, offset: number): Promise<{ rows: PatientRow[]; total: number }> {

@@ -15,7 +15,7 @@ import pg from 'pg';
 import { BENCH_ASSISTANT_EMAIL, BENCH_DOCTOR_EMAIL, BENCH_PASSWORD } from '../scripts/seed-demo/load.js';
 import { runPgbench } from './pgbench.js';
 import { scenarios, type BenchContext, type Scenario } from './scenarios.js';
-import { cpuSampler, rssSampler, table, type Reference, type ScenarioResult } from './stats.js';
+import { cpuSampler, percentiles, rssSampler, table, type Reference, type ScenarioResult } from './stats.js';
 
 const { values } = parseArgs({ options: {
   preset: { type: 'string', default: 'medium' },
@@ -157,10 +157,9 @@ async function runScenario(base: string, pid: number, s: Scenario): Promise<Scen
   const maxRssMb = sampler.stop();
   const cpuUsPerRequest = cpu.stop(result.requests.total);
   latencies.sort((a, b) => a - b);
-  const pct = (p: number) => latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]! : 0;
   const odd = [...statuses].filter(([code]) => code < 200 || code >= 300).map(([code, n]) => `${code}×${n}`).join(' ');
   return { name: s.name, kind: s.kind, targetP99Ms: s.targetP99Ms, requestsPerSecond: result.requests.total / duration,
-    latencyMs: { p50: pct(50), p95: pct(95), p99: pct(99), max: latencies.at(-1) ?? 0 }, requests: result.requests.total,
+    latencyMs: percentiles(latencies), requests: result.requests.total,
     errors: result.errors, non2xx: result.non2xx, maxRssMb, cpuUsPerRequest, ...(odd || s.note ? { note: [odd, s.note].filter(Boolean).join('; ') } : {}) };
 }
 
@@ -206,7 +205,7 @@ const report = { date: new Date().toISOString(), preset: values.preset, workers:
 const out = values.out ?? `bench/results/${report.date.replace(/[:.]/g, '-')}.json`;
 mkdirSync('bench/results', { recursive: true });
 writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
-console.log(table(results, reference));
+console.log(table(results, reference, connections));
 if (values.check) {
   const broken = results.filter((r) => r.requests === 0 || r.errors > 0 || r.non2xx > 0);
   for (const r of broken) log(`✗ ${r.name}: ${r.requests} respuestas, ${r.errors} errores, ${r.non2xx} no-2xx ${r.note ?? ''}`);

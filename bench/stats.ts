@@ -5,7 +5,7 @@ export interface ScenarioResult {
   name: string;
   kind: 'read' | 'write' | 'login' | 'integration';
   requestsPerSecond: number;
-  latencyMs: { p50: number; p95: number; p99: number; max: number };
+  latencyMs: Latency;
   requests: number;
   errors: number;
   non2xx: number;
@@ -90,9 +90,23 @@ export function cpuSampler(pid: number): { stop: (requests: number) => NonNullab
   };
 }
 
-export interface Reference { selectOnlyTps: number; tpcbTps: number; insertTps: number }
+export interface Latency { p50: number; p95: number; p99: number; max: number }
 
-export function table(results: ScenarioResult[], ref: Reference | undefined): string {
+/** Nearest-rank percentiles of latencies already sorted in ascending order. */
+export function percentiles(sorted: readonly number[]): Latency {
+  const pct = (p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : 0);
+  return { p50: pct(50), p95: pct(95), p99: pct(99), max: sorted.at(-1) ?? 0 };
+}
+
+/** pgbench's throughput and, per transaction as its clients saw it, its latency (ms). */
+export interface Reference {
+  selectOnlyTps: number;
+  tpcbTps: number;
+  insertTps: number;
+  latencyMs?: { selectOnly: Latency; tpcb: Latency; insert: Latency };
+}
+
+export function table(results: ScenarioResult[], ref: Reference | undefined, clients: number): string {
   const head = ['escenario', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'meta p99', 'errores', 'no-2xx', 'RSS MB', 'CPU µs/resp. API·PG·carga', 'vs pgbench'];
   const rows = results.map((r) => {
     const base = r.kind === 'write' ? ref?.tpcbTps : ref?.selectOnlyTps;
@@ -106,7 +120,9 @@ export function table(results: ScenarioResult[], ref: Reference | undefined): st
   const line = (row: string[]) => `| ${row.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
   const out = [line(head), `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`, ...rows.map(line)];
   if (ref) {
-    out.push('', `pgbench (mismo servidor, 100 clientes): -S ${ref.selectOnlyTps.toFixed(0)} tps · TPC-B ${ref.tpcbTps.toFixed(0)} tps · INSERT ${ref.insertTps.toFixed(0)} tps`);
+    const p99 = (l: Latency | undefined) => (l ? ` (p99 ${l.p99.toFixed(1)} ms)` : '');
+    out.push('', `pgbench (mismo servidor, ${clients} clientes): -S ${ref.selectOnlyTps.toFixed(0)} tps${p99(ref.latencyMs?.selectOnly)}`
+      + ` · TPC-B ${ref.tpcbTps.toFixed(0)} tps${p99(ref.latencyMs?.tpcb)} · INSERT ${ref.insertTps.toFixed(0)} tps${p99(ref.latencyMs?.insert)}`);
   }
   return out.join('\n');
 }

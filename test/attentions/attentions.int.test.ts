@@ -231,7 +231,12 @@ describe('clinical record', () => {
     expect(body.evolutions).toHaveLength(3);
     expect(body.evolutions[0].autor.nombreCompleto).not.toBe('');
     expect(body.doctor).toMatchObject({ nombreCompleto: 'Carlos Ramos Seminario', cmp: '054321' });
-    expect(queries.filter((q) => /^select/i.test(q.trim())).length).toBeLessThanOrEqual(11);
+    // The attention with its items in one statement next to its attachments, then authors and patient.
+    expect(queries.filter((q) => /^select/i.test(q.trim())).length).toBe(4);
+    expect(body.vitals).toMatchObject({ peso: 70, talla: 1.7, imc: 24.22, imcCategoria: expect.any(String) });
+    expect(body.diagnoses.map((d: { cie_code: string }) => d.cie_code)).toEqual(['J06.9', 'R05', 'R50.9']);
+    expect(body.evolutions.map((e: { notas: string }) => e.notas)).toEqual(['Nota 0', 'Nota 1', 'Nota 2']);
+    expect(body.evolutions.map((e: { autor: { id: string } }) => e.autor.id)).toEqual([colleague.id, doctor.id, colleague.id]);
     expect((await req('GET', base, asistente)).statusCode).toBe(403);
     expect((await req('GET', base, admin)).statusCode).toBe(403);
     const history = await req('GET', `/api/v1/patients/${patientId}/medical_attentions?limit=50`, doctor);

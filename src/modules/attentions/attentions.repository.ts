@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, gte, isNull, lt, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gte, isNull, lt, sql, type SQLWrapper } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import { anyOf, prepared } from '../../db/prepared.js';
 import { allOn } from '../../db/all-on.js';
@@ -42,6 +42,27 @@ export const attentionsRepository = {
         .orderBy(asc(evolutions.fechaHora), asc(evolutions.id)).prepare('attention_evolutions')).execute({ id: attentionId }),
     ] as const);
     return { vitals: vitals[0], diagnoses: dx, prescriptions: rx, orders, evolutions: evo };
+  },
+  /**
+   * The attention with its vitals and clinical items in one statement (Drizzle's relational
+   * query: the items come back as JSON built by PostgreSQL), for the detail view. On this kind
+   * of machine each round trip costs both sides more CPU than the look-ups themselves. The seal
+   * does not use it: numeric values come back through JSON ("36.5" for a stored 36.50), and the
+   * seal hashes the rows exactly as stored (`loadItems`).
+   */
+  async loadDetail(db: DbOrTx, id: string) {
+    const byCreation = <T extends { createdAt: SQLWrapper; id: SQLWrapper }>(t: T) => [asc(t.createdAt), asc(t.id)];
+    const statement = prepared(db, 'attention_detail', (root) => root.query.medicalAttentions.findFirst({
+      where: eq(medicalAttentions.id, sql.placeholder('id')),
+      with: {
+        vitals: true,
+        diagnoses: { orderBy: byCreation },
+        prescriptions: { orderBy: byCreation },
+        orders: { orderBy: byCreation },
+        evolutions: { orderBy: (e) => [asc(e.fechaHora), asc(e.id)] },
+      },
+    }).prepare('attention_detail'));
+    return statement.execute({ id });
   },
   async listByPatient(db: DbOrTx, patientId: string, limit: number, offset: number) {
     const where = eq(medicalAttentions.patientId, patientId);

@@ -28,6 +28,8 @@ export type FinalizeListener = (tx: Tx, attention: AttentionRow, actor: AuditAct
 /** Runs before clinical data is written (the compliance module enforces data-processing consent). */
 export type ClinicalWriteGuard = (db: DbOrTx, patientId: string) => Promise<void>;
 
+const attentionNotFound = () => new NotFoundError('ATTENTION_NOT_FOUND', 'La atención médica no existe.');
+
 export class AttentionsService {
   private attachmentsLoader: AttachmentsLoader = async () => [];
   private attachmentResolver: ((db: DbOrTx, attachmentId: string) => Promise<string | undefined>) | undefined;
@@ -62,7 +64,7 @@ export class AttentionsService {
 
   async require(db: DbOrTx, id: string, forUpdate = false): Promise<AttentionRow> {
     const row = forUpdate ? await attentionsRepository.findByIdForUpdate(db, id) : await attentionsRepository.findById(db, id);
-    if (!row) throw new NotFoundError('ATTENTION_NOT_FOUND', 'La atención médica no existe.');
+    if (!row) throw attentionNotFound();
     return row;
   }
 
@@ -152,8 +154,12 @@ export class AttentionsService {
 
   /** The full attention without auditing: callers (REST detail, FHIR façade) audit the read. */
   async loadDetail(db: DbOrTx, id: string, includeDeleted: boolean): Promise<AttentionDetailDto> {
-    const attention = await this.require(db, id);
-    const c = await this.content(db, attention);
+    // Two round trips per wave at most: the attention with its items (one statement) next to its
+    // attachments, then the authors and the patient.
+    const [found, attachmentInfo] = await allOn(db, [() => attentionsRepository.loadDetail(db, id), () => this.attachmentsLoader(db, [id])] as const);
+    if (!found) throw attentionNotFound();
+    const { vitals, diagnoses, prescriptions, orders, evolutions, ...attention } = found;
+    const c = { vitals, diagnoses, prescriptions, orders, evolutions, attachmentInfo };
     const authorIds = [attention.doctorId, ...c.evolutions.map((e) => e.userId)];
     const [doctors, patientMap] = await allOn(db, [() => this.users.doctorsByIds(db, authorIds), () => this.patients.summariesByIds(db, [attention.patientId])] as const);
     const p = patientMap.get(attention.patientId)!;

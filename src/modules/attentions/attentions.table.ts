@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { relations, sql } from 'drizzle-orm';
 import { date, index, integer, jsonb, numeric, pgTable, text, timestamp, uniqueIndex, uuid, boolean } from 'drizzle-orm/pg-core';
 import { appointments } from '../appointments/appointments.table.js';
 import { patients } from '../patients/patients.table.js';
@@ -169,3 +169,27 @@ export const evolutions = pgTable(
   },
   (t) => [index('evolutions_attention_idx').on(t.attentionId, t.fechaHora)],
 );
+
+/**
+ * The attention and its clinical items, for Drizzle's relational queries: the detail view loads
+ * them in one statement (`attentionsRepository.loadDetail`).
+ */
+export const medicalAttentionsRelations = relations(medicalAttentions, ({ one, many }) => ({
+  vitals: one(vitalSigns, { fields: [medicalAttentions.id], references: [vitalSigns.attentionId] }),
+  diagnoses: many(attentionDiagnoses),
+  prescriptions: many(prescriptions),
+  orders: many(medicalOrders),
+  evolutions: many(evolutions),
+}));
+export const attentionDiagnosesRelations = relations(attentionDiagnoses, ({ one }) => ({
+  attention: one(medicalAttentions, { fields: [attentionDiagnoses.attentionId], references: [medicalAttentions.id] }),
+}));
+export const prescriptionsRelations = relations(prescriptions, ({ one }) => ({
+  attention: one(medicalAttentions, { fields: [prescriptions.attentionId], references: [medicalAttentions.id] }),
+}));
+export const medicalOrdersRelations = relations(medicalOrders, ({ one }) => ({
+  attention: one(medicalAttentions, { fields: [medicalOrders.attentionId], references: [medicalAttentions.id] }),
+}));
+export const evolutionsRelations = relations(evolutions, ({ one }) => ({
+  attention: one(medicalAttentions, { fields: [evolutions.attentionId], references: [medicalAttentions.id] }),
+}));

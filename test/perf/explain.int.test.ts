@@ -8,6 +8,7 @@ import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { createTestDatabase, testDbKind, type TestDatabase } from '../helpers/database.js';
 import { createDatabase } from '../../src/db/client.js';
 import { patientPayload } from '../factories/patients.js';
+import { dayFromToday, serviceTypeId } from '../factories/appointments.js';
 
 /**
  * Every hot query of the benchmark's scenarios, captured with its parameters as the app sent
@@ -126,10 +127,13 @@ describe.runIf(testDbKind() === 'postgres')('hot queries use indexes at scale', 
     try {
       const attentions = (await single.db.execute<{ id: string; doctor_id: string; fecha: string }>(sql`SELECT a.id, ap.doctor_id, ap.fecha::text AS fecha
         FROM medical_attentions a JOIN appointments ap ON ap.id = a.appointment_id ORDER BY a.id LIMIT 8`)).rows;
+      const consulta = await serviceTypeId(one, asistente);
       const searches = ['Núñez Chá', 'maria quispe', 'jose ramir', 'rosa garcia', 'huaman flores', 'sofia peña', 'julian timana', 'angel sernaque'];
       for (let i = 0; i < 8; i++) {
         const a = attentions[i % attentions.length]!;
-        const calls: [string, string, TestUser, object?][] = [
+        const booking = { patient_id: patientIds[i * 17], doctor_id: a.doctor_id, fecha: dayFromToday(400 + i), hora: '09:00',
+          service_type_id: consulta, descripcionServicio: 'Consulta de medicina general', infoPago: 'PENDIENTE' };
+        const calls: [string, string, TestUser, object?, number?][] = [
           ['GET', `/api/v1/patients/${patientIds[i * 31]}`, asistente],
           ['GET', `/api/v1/patients?tipoDocumento=DNI&numeroDocumento=${dniFor(i * 101)}`, asistente],
           ['GET', `/api/v1/patients?search=${encodeURIComponent(searches[i]!)}`, asistente],
@@ -138,14 +142,18 @@ describe.runIf(testDbKind() === 'postgres')('hot queries use indexes at scale', 
           ['GET', `/api/v1/patients/${patientIds[i * 31]}/summary`, doctor],
           ['GET', `/api/v1/appointments?doctor_id=${a.doctor_id}&start_date=${a.fecha}&end_date=${a.fecha}&limit=100`, doctor],
           ['GET', `/api/v1/appointments?date=${a.fecha}&estado=CONFIRMADA&infoPago=PAGADO&limit=50`, asistente],
+          // Booking the same slot twice: the second is refused naming the clash (the overlap look-up).
+          ['POST', '/api/v1/appointments', asistente, booking, 201],
+          ['POST', '/api/v1/appointments', asistente, booking, 409],
         ];
         if (i === 7) {
           captured.length = 0;
           recording = true;
         }
-        for (const [method, url, user, payload] of calls) {
+        for (const [method, url, user, payload, status] of calls) {
           const res = await one.app.inject({ method: method as 'GET' | 'POST', url, headers: user.headers, ...(payload ? { payload } : {}) });
-          expect(res.statusCode, `${url} ${res.body}`).toBeLessThan(300);
+          if (status) expect(res.statusCode, `${url} ${res.body}`).toBe(status);
+          else expect(res.statusCode, `${url} ${res.body}`).toBeLessThan(300);
         }
       }
       recording = false;

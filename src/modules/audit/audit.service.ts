@@ -113,8 +113,18 @@ export function auditedInsert<T extends PgTable>(table: T, name: string, options
     (await insert(db, values, { auditRows }))[0]!;
 }
 
+/**
+ * The audit INSERT (its rows one JSON placeholder) as a prepared statement: Drizzle prepares
+ * queries, not raw SQL, so the INSERT is a data-modifying CTE under a one-row SELECT of `output`.
+ * Unprepared, PostgreSQL planned it again on every write.
+ */
+function preparedAuditInsert(db: DbOrTx, name: string, output: SQL) {
+  return prepared(db, name, (root) => root.with(root.$with('audit_rows', {}).as(insertStatement(sql.placeholder('rows'))))
+    .select({ output }).from(sql`(SELECT 1) AS one`).prepare(name));
+}
+
 async function insertRows(tx: DbOrTx, rows: AuditRow[]): Promise<void> {
-  await tx.execute(insertStatement(rows));
+  await preparedAuditInsert(tx, 'audit_insert', sql`1`).execute({ rows: rowsJson(rows) });
 }
 
 interface PendingRead {
@@ -208,9 +218,7 @@ export class AuditService {
         try {
           // One statement, its own implicit transaction: set_config(…, true) holds until that
           // transaction commits, so the commit is asynchronous without BEGIN, SET LOCAL and COMMIT.
-          // A prepared statement (the rows are one JSON parameter): planned once per connection.
-          const flush = prepared(this.db, 'audit_read_flush', (root) => root.with(root.$with('audit_rows', {}).as(insertStatement(sql.placeholder('rows'))))
-            .select({ off: sql`set_config('synchronous_commit', 'off', true)` }).from(sql`(SELECT 1) AS one`).prepare('audit_read_flush'));
+          const flush = preparedAuditInsert(this.db, 'audit_read_flush', sql`set_config('synchronous_commit', 'off', true)`);
           await flush.execute({ rows: rowsJson(batch.flatMap((b) => b.rows)) });
           for (const b of batch) b.resolve();
         } catch (error) {

@@ -52,7 +52,7 @@ export function runPgbench(url: string, seconds: number, clients: number): Refer
     return { tps: tps(output), latency: loggedLatency(dir, name) };
   };
   try {
-    const insertScript = join(dir, 'insert.sql');
+    const insertScript = join(dir, 'one-row-insert.sql');
     writeFileSync(insertScript, "INSERT INTO bench_insert (payload) VALUES ('Consulta de medicina general · Núñez Chávez');\n");
     run(['-i', '-q', '-s', '10']);
     const selectOnly = measure('select', ['-S']);

@@ -184,11 +184,15 @@ export async function buildApp(deps: AppDeps): Promise<AppInstance> {
     );
   });
 
-  await app.register(cors, {
-    origin: config.CORS_ORIGINS.length > 0 ? config.CORS_ORIGINS : false,
-    credentials: false,
-    exposedHeaders: ['x-request-id', 'etag', 'retry-after', 'idempotent-replayed', 'content-disposition'],
-  });
+  // Without configured origins no browser of another origin may call the API: no CORS headers,
+  // preflights 404. The plugin would run its hook on every request only to conclude that.
+  if (config.CORS_ORIGINS.length > 0) {
+    await app.register(cors, {
+      origin: config.CORS_ORIGINS,
+      credentials: false,
+      exposedHeaders: ['x-request-id', 'etag', 'retry-after', 'idempotent-replayed', 'content-disposition'],
+    });
+  }
 
   await registerOpenApi(app);
   registerMetrics(app, metrics, config.METRICS_TOKEN);

@@ -39,6 +39,15 @@ describe('HTTP foundation', () => {
     expect(body.detail).not.toContain('12345678');
   });
 
+  it('gives a browser of another origin nothing when no CORS origin is configured', async () => {
+    const preflight = await t.app.inject({ method: 'OPTIONS', url: '/api/v1/patients', headers: { origin: 'https://hce.clinica.pe', 'access-control-request-method': 'GET' } });
+    expect(preflight.statusCode).toBe(404);
+    expect(preflight.headers['access-control-allow-origin']).toBeUndefined();
+    const get = await t.app.inject({ method: 'GET', url: '/health/live', headers: { origin: 'https://hce.clinica.pe' } });
+    expect(get.statusCode).toBe(200);
+    expect(get.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
   it('echoes a valid X-Request-Id and creates one otherwise', async () => {
     const given = await t.app.inject({ method: 'GET', url: '/health/live', headers: { 'x-request-id': 'abc-123' } });
     expect(given.headers['x-request-id']).toBe('abc-123');

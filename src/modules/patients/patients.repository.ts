@@ -5,6 +5,7 @@ import { anyOf, columnName, insertColumns, prepared } from '../../db/prepared.js
 import { fold } from '../../shared/text.js';
 import { auditedInsert, auditRowsPer } from '../audit/audit.service.js';
 import type { PatientRow } from './patients.mapper.js';
+import { HC_NUMBER } from './patients.schemas.js';
 import { patients } from './patients.table.js';
 
 export interface SearchParams {
@@ -53,8 +54,6 @@ function hcFormat(v: SQL): SQL {
     THEN ${v}::text ELSE lpad(${v}::text, ${sql.placeholder('digits')}::int, '0') END`;
 }
 
-/** What an HC number can look like (patients.schemas.ts, HC_PREFIX in env.ts). */
-const HC_SHAPE = /^[A-Z0-9-]{1,30}$/;
 
 /** Name words a typed word may stand for before the search checks it row by row instead (see `byWordPrefixes`). */
 const EXPANSION_CAP = 64;
@@ -183,7 +182,7 @@ export const patientsRepository = {
     const hc = params.search.trim().toUpperCase();
     // HC numbers hold only letters, digits and hyphens (the schema, HC_PREFIX): a text with a
     // space or an accent that is no document either cannot hit, and skips the round trip.
-    const hits = HC_SHAPE.test(hc) || keys.shape !== '0'
+    const hits = HC_NUMBER.test(hc) || keys.shape !== '0'
       ? await exactHits.execute({ tipo: params.tipoDocumento ?? null, hc, ...keys.params }) : [];
     const fromHits = hits.slice(params.offset, params.offset + params.limit);
     if (tokens.length > 0) {

@@ -6,6 +6,9 @@ import { ubigeo } from '../catalogs/ubigeo.js';
 import { ISO_ALPHA3 } from './countries.js';
 import { DETALLES_OTROS, documentNumberProblem, isValidDniCheck, TIPOS_DOCUMENTO, type DetalleOtros, type TipoDocumento } from './documents.js';
 
+/** What an HC number can look like (imported ones included; HC_PREFIX in env.ts keeps to it). */
+export const HC_NUMBER = /^[A-Z0-9-]{1,30}$/;
+
 export const SEXOS = ['M', 'F', 'OTRO'] as const;
 export const ESTADOS_CIVILES = ['SOLTERO', 'CASADO', 'CONVIVIENTE', 'DIVORCIADO', 'VIUDO', 'SEPARADO'] as const;
 export const SEVERIDADES = ['LEVE', 'MODERADA', 'GRAVE'] as const;
@@ -53,7 +56,7 @@ export const patientFields = {
   telefonoMovil: mobilePhone.optional().nullable(),
   telefonoFijo: landline.optional().nullable(),
   email: email.optional().nullable(),
-  numeroHistoriaClinica: z.string().trim().toUpperCase().regex(/^[A-Z0-9-]{1,30}$/, 'Solo letras, dígitos y guiones (máx. 30)').optional(),
+  numeroHistoriaClinica: z.string().trim().toUpperCase().regex(HC_NUMBER, 'Solo letras, dígitos y guiones (máx. 30)').optional(),
   codigoExternoPaciente: text(64).optional().nullable(),
   pacsPatientId: text(64).optional().nullable(),
   lisPatientId: text(64).optional().nullable(),
